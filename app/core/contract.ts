@@ -1,0 +1,161 @@
+/**
+ * THE contract: every operation the UI can ask of the core, declared once.
+ *
+ * From this one list are derived: the IPC handlers (main/), the preload's exposed object,
+ * the HTTP routes of the loopback bridge (app/bridge/), and the renderer's client. Adding a
+ * method = one entry here + its implementation in app/api/handlers.ts; the type checker
+ * flags any transport or handler that is missing it.
+ *
+ * Inputs are zod schemas, validated at every boundary. Outputs are TypeScript types (the core
+ * produces them, so they are trusted). Errors cross as { ok: false, error: { code, message } }.
+ */
+import { z } from 'zod';
+import type { FolioErrorCode } from './errors.js';
+import type {
+  ArchiveStats,
+  ArticleDetail,
+  ArticleSummary,
+  ListPage,
+  SearchHit,
+} from './article.js';
+
+/** A method: its input schema and (phantom) output type. */
+export interface MethodDef<I extends z.ZodType, O> {
+  input: I;
+  /** Never read at run time; carries the output type. */
+  output?: O;
+}
+function method<O>() {
+  return <I extends z.ZodType>(input: I): MethodDef<I, O> => ({ input });
+}
+
+const id = z.number().int().positive();
+const ids = z.array(id).min(1).max(10_000);
+const tag = z.string().trim().min(1).max(100);
+const renderMode = z.enum(['auto', 'never', 'always']);
+
+export const ThemeSchema = z.enum(['system', 'light', 'dark', 'sepia']);
+export const SettingsSchema = z.object({
+  theme: ThemeSchema,
+  fontSize: z.number().int().min(12).max(32),
+  lineWidth: z.number().int().min(40).max(120), // characters
+  fontFamily: z.enum(['serif', 'sans']),
+  /** Allow redirects/images from public addresses to private or loopback ones (off by default). */
+  allowPrivateAddresses: z.boolean(),
+  renderMode: renderMode,
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'system',
+  fontSize: 18,
+  lineWidth: 70,
+  fontFamily: 'serif',
+  allowPrivateAddresses: false,
+  renderMode: 'auto',
+};
+
+export type QueueItemStatus = 'pending' | 'running' | 'saved' | 'duplicate' | 'failed';
+export interface QueueItem {
+  jobId: number;
+  url: string;
+  status: QueueItemStatus;
+  attempts: number;
+  articleId: number | null;
+  error: { code: string; message: string } | null;
+  updatedAt: string;
+}
+export interface QueueStatus {
+  pending: number;
+  running: number;
+  saved: number;
+  duplicate: number;
+  failed: number;
+  items: QueueItem[]; // most recent first, bounded
+}
+
+export type ExportFormat = 'markdown' | 'html' | 'epub' | 'json' | 'bibtex' | 'csl-json';
+
+export const contract = {
+  // Capture
+  'capture.add': method<{ jobs: { jobId: number; url: string }[] }>()(
+    z.object({
+      urls: z.array(z.string().trim().min(1).max(8192)).min(1).max(10_000),
+      tags: z.array(tag).max(100).optional(),
+      render: renderMode.optional(),
+    }),
+  ),
+  'queue.status': method<QueueStatus>()(z.object({ limit: z.number().int().min(1).max(1000).optional() })),
+  'queue.retry': method<{ retried: number }>()(z.object({ jobIds: ids })),
+  'queue.clearFinished': method<{ cleared: number }>()(z.object({})),
+
+  // Library
+  'articles.list': method<ListPage<ArticleSummary>>()(
+    z.object({
+      state: z.enum(['all', 'unread', 'read', 'archived', 'favorite']).optional(),
+      tag: tag.optional(),
+      site: z.string().max(300).optional(),
+      sort: z.enum(['saved', 'published', 'title']).optional(),
+      order: z.enum(['asc', 'desc']).optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+      offset: z.number().int().min(0).optional(),
+    }),
+  ),
+  'articles.search': method<ListPage<SearchHit>>()(
+    z.object({
+      query: z.string().max(20_000),
+      limit: z.number().int().min(1).max(200).optional(),
+      offset: z.number().int().min(0).optional(),
+    }),
+  ),
+  'articles.get': method<ArticleDetail>()(z.object({ id })),
+  'articles.setTags': method<ArticleSummary>()(z.object({ id, tags: z.array(tag).max(100) })),
+  'articles.setFlags': method<{ updated: number }>()(
+    z.object({
+      ids,
+      read: z.boolean().optional(),
+      archived: z.boolean().optional(),
+      favorite: z.boolean().optional(),
+    }),
+  ),
+  'articles.setProgress': method<{ ok: true }>()(z.object({ id, progress: z.number().min(0).max(1) })),
+  /** Moves to the trash; `articles.restore` undoes it. */
+  'articles.delete': method<{ deleted: number }>()(z.object({ ids })),
+  'articles.restore': method<{ restored: number }>()(z.object({ ids })),
+  'articles.refresh': method<{ jobId: number }>()(z.object({ id })),
+
+  // Facets and stats
+  'tags.list': method<{ tag: string; count: number }[]>()(z.object({})),
+  'sites.list': method<{ site: string; count: number }[]>()(z.object({})),
+  'stats.get': method<ArchiveStats>()(z.object({})),
+
+  // Settings
+  'settings.get': method<Settings>()(z.object({})),
+  'settings.set': method<Settings>()(SettingsSchema.partial()),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export type InputOf<M extends MethodName> = z.input<Contract[M]['input']>;
+export type ParsedInputOf<M extends MethodName> = z.output<Contract[M]['input']>;
+export type OutputOf<M extends MethodName> = NonNullable<Contract[M]['output']>;
+
+/** What the renderer calls, whatever the transport. */
+export type FolioApi = { [M in MethodName]: (input: InputOf<M>) => Promise<OutputOf<M>> };
+/** What the core implements; inputs arrive already validated. */
+export type FolioHandlers = { [M in MethodName]: (input: ParsedInputOf<M>) => Promise<OutputOf<M>> };
+
+/** Events pushed from core to UI (IPC send / server-sent events). */
+export interface FolioEvents {
+  'queue.progress': { item: QueueItem; status: Omit<QueueStatus, 'items'> };
+  'library.changed': { ids: number[] };
+}
+export type EventName = keyof FolioEvents;
+
+export type ContractErrorCode = FolioErrorCode | 'VALIDATION' | 'UNKNOWN_METHOD';
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ContractErrorCode; message: string } };
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
