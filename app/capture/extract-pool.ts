@@ -1,0 +1,84 @@
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { FolioError } from '../core/errors.js';
+import type { Extraction } from '../core/types.js';
+import type { ExtractTask } from './extract-worker.js';
+
+/**
+ * A pool of worker threads for extraction (jsdom + Readability + DOMPurify), the CPU-heavy
+ * step of capture. Fetching and image downloads stay on the calling thread (they are I/O);
+ * only extraction moves off it, so the pool can be as small as the core count and the main
+ * thread (Electron's or the CLI's) never blocks on a page.
+ *
+ * Each page has a time limit and each worker a heap cap: a pathological page costs one
+ * worker (it is terminated and replaced), never the app.
+ */
+export interface ExtractPoolOptions {
+  threads?: number; // default: min(available cores, 4)
+  timeoutMs?: number; // per page, default 30 s
+  maxHeapMb?: number; // per worker old-generation cap, default 512 MB
+}
+
+export interface ExtractPool {
+  extract(html: string, url: string): Promise<Extraction>;
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
+export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool {
+  const threads = options.threads ?? Math.max(1, Math.min(availableParallelism(), 4));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxHeapMb = options.maxHeapMb ?? 512;
+  const pool = new Piscina({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
+  });
+
+  return {
+    threads,
+    async extract(html, url) {
+      const task: ExtractTask = { html, url };
+      const signal = AbortSignal.timeout(timeoutMs);
+      try {
+        return (await pool.run(task, { signal })) as Extraction;
+      } catch (err) {
+        if (err instanceof FolioError) throw err;
+        if (signal.aborted) {
+          throw new FolioError(
+            'EXTRACT_FAILED',
+            `${url}: extraction took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; the page is too large or too complex to clean`,
+          );
+        }
+        const e = err as { code?: string; message?: string };
+        if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          throw new FolioError('EXTRACT_FAILED', `${url}: extraction needed more than ${maxHeapMb} MB and was stopped`);
+        }
+        // Errors thrown inside the worker arrive as plain Errors; keep FolioError codes that
+        // survive structured cloning as a "code" property.
+        const code = typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : 'EXTRACT_FAILED';
+        throw new FolioError(code as FolioError['code'], e.message ?? String(err));
+      }
+    },
+    close: () => pool.destroy(),
+  };
+}
+
+/**
+ * The worker must be plain JavaScript: when this module runs from the TypeScript sources
+ * (under the test runner) point at the compiled copy in build/ instead.
+ */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return here.replace(/extract-pool\.js$/, 'extract-worker.js');
+  const compiled = here
+    .replace(/[\\/]app[\\/]capture[\\/]extract-pool\.ts$/, '/build/app/capture/extract-worker.js');
+  if (!existsSync(compiled)) {
+    throw new FolioError('INTERNAL', `the extraction worker is not built (${compiled}); run npm run build`);
+  }
+  return compiled;
+}
