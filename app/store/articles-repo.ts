@@ -1,0 +1,632 @@
+import type { ArticleDetail, ArticleFlags, ArticleStatus, ArticleSummary, ListFilter, ListPage, ListRequest } from '../core/article.js';
+import { FolioError } from '../core/errors.js';
+import { unspacedRuns } from '../core/query/scripts.js';
+import type { Capture, Extractor, ImageBlob } from '../core/types.js';
+import { ASSET_SCHEME } from '../core/types.js';
+import { siteHost, stripCredentials, tryNormalizeUrl } from '../core/url-normalize.js';
+import { compressText, decompressText, type Compressed } from './compress.js';
+import type { StoreContext } from './context.js';
+import { filterSql, listFilters } from './filters.js';
+import { ImagesRepo, prepareImages, type PreparedImages } from './images-repo.js';
+import { cleanOptional, cleanText, isoOrNull, SUMMARY_COLUMNS, toSummary, type SummaryRow } from './rows.js';
+import { TagsRepo } from './tags-repo.js';
+
+/** Options for a new article (imports carry the original save date and states). */
+export interface SaveOptions {
+  tags?: string[];
+  /** ISO 8601; defaults to now. */
+  savedAt?: string;
+  read?: boolean;
+  archived?: boolean;
+  favorite?: boolean;
+}
+
+/**
+ * What saving did. `duplicate`: an article with the same URL (requested, final or canonical)
+ * was already there and nothing was stored. `upgraded`: that article was a bookmark and now
+ * has the content. `restored`: it was in the trash, and saving it again brought it back with
+ * the fresh content. Tags, states and the save date of an existing article are kept; new
+ * tags from the options are added.
+ */
+export interface SaveResult {
+  id: number;
+  created: boolean;
+  outcome: 'created' | 'duplicate' | 'upgraded' | 'restored';
+}
+
+export interface BookmarkInput extends SaveOptions {
+  url: string;
+  title?: string;
+}
+
+/** A filter for bulk reads (export): the list filters, optionally limited to some ids. */
+export interface ArticleIterationFilter extends ListFilter {
+  ids?: number[];
+}
+
+/** Everything computed from a capture before the write transaction starts. */
+interface PreparedContent {
+  urlKeys: string[];
+  url: string;
+  finalUrl: string;
+  canonicalUrl: string | null;
+  input: string;
+  host: string;
+  title: string;
+  byline: string | null;
+  siteName: string | null;
+  excerpt: string | null;
+  lang: string | null;
+  dir: 'ltr' | 'rtl' | null;
+  publishedAt: string | null;
+  fetchedAt: string | null;
+  wordCount: number;
+  readingMinutes: number;
+  extractor: Extractor | null;
+  rendered: boolean;
+  html: string;
+  text: string;
+  warnings: string[];
+  source: Compressed | null;
+  images: PreparedImages;
+  leadImage: string | null;
+}
+
+const PAGE_DEFAULT = 50;
+const PAGE_MAX = 500;
+const ITERATION_BATCH = 100;
+
+/** Article rows and their content. Callers go through Archive, which owns transactions. */
+export class ArticlesRepo {
+  readonly images: ImagesRepo;
+  readonly tags: TagsRepo;
+
+  constructor(private readonly ctx: StoreContext) {
+    this.images = new ImagesRepo(ctx);
+    this.tags = new TagsRepo(ctx);
+  }
+
+  // ── Saving ──────────────────────────────────────────────────────────────────────────────
+
+  saveCapture(capture: Capture, blobs: readonly ImageBlob[], opts: SaveOptions = {}): SaveResult {
+    const savedAt = checkedDate(opts.savedAt, 'savedAt', capture.url);
+    const keys = captureUrlKeys(capture);
+    // Cheap check first: a duplicate must not cost compression and hashing.
+    const early = this.findAnyByKeys(keys);
+    if (early && early.deleted_at === null && early.status === 'captured') {
+      return { id: early.id, created: false, outcome: 'duplicate' };
+    }
+    const content = prepareCapture(capture, blobs, keys);
+    return this.ctx.write(() => {
+      const existing = this.findAnyByKeys(keys);
+      if (existing) {
+        if (existing.deleted_at === null && existing.status === 'captured') {
+          return { id: existing.id, created: false, outcome: 'duplicate' };
+        }
+        this.writeContent(existing.id, content);
+        this.ctx.stmt('UPDATE articles SET deleted_at = NULL WHERE id = ?').run(existing.id);
+        if (opts.tags?.length) this.tags.add([existing.id], opts.tags);
+        return { id: existing.id, created: false, outcome: existing.deleted_at !== null ? 'restored' : 'upgraded' };
+      }
+      const id = this.insertRow('captured', content, savedAt ?? this.ctx.now(), opts);
+      this.writeContent(id, content);
+      if (opts.tags?.length) this.tags.set(id, opts.tags);
+      return { id, created: true, outcome: 'created' };
+    });
+  }
+
+  /**
+   * Refreshes an article with a new capture of it: content, images (orphans collected), search
+   * text. Keeps tags, states, reading progress and the save date.
+   * @throws FolioError('NOT_FOUND') when there is no such article (trashed ones are refreshed too).
+   */
+  replaceCapture(id: number, capture: Capture, blobs: readonly ImageBlob[]): ArticleDetail {
+    const content = prepareCapture(capture, blobs, captureUrlKeys(capture));
+    this.ctx.write(() => {
+      this.requireRow(id, true);
+      this.writeContent(id, content, { keepUrl: true });
+    });
+    return this.get(id, { includeDeleted: true })!;
+  }
+
+  addBookmark(input: BookmarkInput): SaveResult {
+    const url = tryNormalizeUrl(input.url);
+    if (url === null) {
+      throw new FolioError(
+        'INVALID_INPUT',
+        `Cannot bookmark "${String(input.url).slice(0, 200)}": it is not an absolute URL; give the full address, e.g. https://example.com/page`,
+      );
+    }
+    const savedAt = checkedDate(input.savedAt, 'savedAt', input.url);
+    return this.ctx.write(() => {
+      const existing = this.findAnyByKeys([url]);
+      if (existing) {
+        if (existing.deleted_at === null) return { id: existing.id, created: false, outcome: 'duplicate' };
+        this.ctx.stmt('UPDATE articles SET deleted_at = NULL, updated_at = ? WHERE id = ?').run(this.ctx.now(), existing.id);
+        if (input.tags?.length) this.tags.add([existing.id], input.tags);
+        return { id: existing.id, created: false, outcome: 'restored' };
+      }
+      const finalUrl = stripCredentials(input.url.trim());
+      const title = cleanOptional(input.title) ?? url;
+      const content: PreparedContent = {
+        ...emptyContent(),
+        urlKeys: [url],
+        url,
+        finalUrl: tryNormalizeUrl(finalUrl) ?? url,
+        input: finalUrl,
+        host: siteHost(url),
+        title,
+      };
+      const id = this.insertRow('bookmark', content, savedAt ?? this.ctx.now(), input);
+      this.linkUrls(id, content.urlKeys);
+      this.writeSearchText(id, content);
+      if (input.tags?.length) this.tags.set(id, input.tags);
+      return { id, created: true, outcome: 'created' };
+    });
+  }
+
+  // ── Reading ─────────────────────────────────────────────────────────────────────────────
+
+  /** The live article answering to this URL (requested, final or canonical), or null. */
+  findByUrl(url: string, opts: { includeDeleted?: boolean } = {}): number | null {
+    const key = tryNormalizeUrl(url);
+    if (key === null) return null;
+    const row = this.findAnyByKeys([key]);
+    if (!row || (row.deleted_at !== null && !opts.includeDeleted)) return null;
+    return row.id;
+  }
+
+  get(id: number, opts: { includeDeleted?: boolean } = {}): ArticleDetail | null {
+    return this.ctx.read(() => {
+      const row = this.ctx
+        .stmt<SummaryRow & DetailRow>(
+          `SELECT ${SUMMARY_COLUMNS}, a.dir, a.extractor, a.rendered, a.fetched_at, a.deleted_at,
+                  b.html, s.text
+             FROM articles a
+             LEFT JOIN article_bodies b ON b.article_id = a.id
+             LEFT JOIN article_search s ON s.article_id = a.id
+            WHERE a.id = ?`,
+        )
+        .get(id);
+      if (!row || (row.deleted_at !== null && !opts.includeDeleted)) return null;
+      const tags = this.tags.forArticles([id]).get(id) ?? [];
+      return {
+        ...toSummary(row, tags),
+        dir: row.dir,
+        html: row.html ?? '',
+        text: row.text ?? '',
+        extractor: row.extractor,
+        rendered: row.rendered === 1,
+        fetchedAt: row.fetched_at,
+        images: this.images.forArticle(id),
+      };
+    });
+  }
+
+  /** The page's HTML as fetched, or null (bookmarks, unknown ids). */
+  originalHtml(id: number): string | null {
+    const row = this.ctx
+      .stmt<{ codec: string; data: Buffer }>('SELECT codec, data FROM article_sources WHERE article_id = ?')
+      .get(id);
+    return row ? decompressText(row.codec, row.data) : null;
+  }
+
+  /** Summaries for these ids, in the given order (missing ids are skipped). */
+  summaries(ids: readonly number[]): ArticleSummary[] {
+    if (ids.length === 0) return [];
+    const rows = this.ctx
+      .stmt<SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM articles a WHERE a.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const tags = this.tags.forArticles(ids);
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toSummary(row, tags.get(id) ?? [])] : [];
+    });
+  }
+
+  list(req: ListRequest = {}): ListPage<ArticleSummary> {
+    const { sql, countSql, params, limit, offset } = this.listQuery(req);
+    return this.ctx.read(() => {
+      const ids = this.ctx.stmt<{ id: number }>(sql).all(...params, limit, offset).map((r) => r.id);
+      const total = this.ctx.stmt<{ n: number }>(countSql).get(...params)!.n;
+      return { items: this.summaries(ids), total, offset, limit };
+    });
+  }
+
+  /** SQLite's plan for the page query of `list(req)`, one line per step (for tests and `doctor`). */
+  explainList(req: ListRequest = {}): string[] {
+    const { sql, params, limit, offset } = this.listQuery(req);
+    return this.ctx
+      .stmt<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...params, limit, offset)
+      .map((r) => r.detail);
+  }
+
+  /**
+   * Every matching article in id order, one at a time, reading ids in small batches so memory
+   * stays bounded whatever the archive's size. Trashed articles are skipped.
+   */
+  *iterate(filter: ArticleIterationFilter = {}): Generator<ArticleDetail> {
+    const { where, params } = filterSql(listFilters(filter));
+    if (filter.ids) where.push('a.id IN (SELECT value FROM json_each(?))');
+    const sql = `SELECT a.id FROM articles a WHERE a.deleted_at IS NULL AND a.id > ?
+      ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY a.id LIMIT ${ITERATION_BATCH}`;
+    const extra = filter.ids ? [JSON.stringify(filter.ids)] : [];
+    let after = 0;
+    for (;;) {
+      // Statements are not kept open across yields: the caller may write between items.
+      const ids = this.ctx.stmt<{ id: number }>(sql).all(after, ...params, ...extra).map((r) => r.id);
+      if (ids.length === 0) return;
+      for (const id of ids) {
+        const article = this.get(id);
+        if (article) yield article;
+      }
+      after = ids[ids.length - 1]!;
+    }
+  }
+
+  sites(): { site: string; count: number }[] {
+    return this.ctx
+      .stmt<{ site: string; count: number }>(
+        `SELECT host AS site, count(*) AS count FROM articles
+          WHERE deleted_at IS NULL AND host <> '' GROUP BY host ORDER BY count DESC, host`,
+      )
+      .all();
+  }
+
+  // ── Changing state ──────────────────────────────────────────────────────────────────────
+
+  setFlags(ids: readonly number[], flags: Partial<ArticleFlags>): number {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    if (flags.read !== undefined) sets.push('is_read = ?'), params.push(flags.read ? 1 : 0);
+    if (flags.archived !== undefined) sets.push('is_archived = ?'), params.push(flags.archived ? 1 : 0);
+    if (flags.favorite !== undefined) sets.push('is_favorite = ?'), params.push(flags.favorite ? 1 : 0);
+    if (sets.length === 0 || ids.length === 0) return 0;
+    return this.ctx.write(
+      () =>
+        this.ctx
+          .stmt(
+            `UPDATE articles SET ${sets.join(', ')}, updated_at = ?
+              WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL`,
+          )
+          .run(...params, this.ctx.now(), JSON.stringify(ids)).changes,
+    );
+  }
+
+  setProgress(id: number, progress: number): void {
+    if (typeof progress !== 'number' || Number.isNaN(progress)) {
+      throw new FolioError('INVALID_INPUT', `Reading progress for article ${id} must be a number from 0 to 1, got ${String(progress)}.`);
+    }
+    const p = Math.min(1, Math.max(0, progress));
+    this.ctx.write(() => {
+      this.requireRow(id, false);
+      this.ctx.stmt('UPDATE articles SET progress = ?, updated_at = ? WHERE id = ?').run(p, this.ctx.now(), id);
+    });
+  }
+
+  setTags(id: number, tags: readonly string[]): ArticleSummary {
+    this.ctx.write(() => {
+      this.requireRow(id, false);
+      this.tags.set(id, tags);
+      this.touch([id]);
+    });
+    return this.summaries([id])[0]!;
+  }
+
+  addTags(ids: readonly number[], tags: readonly string[]): number {
+    return this.ctx.write(() => {
+      const live = this.liveIds(ids);
+      const changed = this.tags.add(live, tags);
+      this.touch(live);
+      return changed;
+    });
+  }
+
+  removeTags(ids: readonly number[], tags: readonly string[]): number {
+    return this.ctx.write(() => {
+      const live = this.liveIds(ids);
+      const changed = this.tags.remove(live, tags);
+      this.touch(live);
+      return changed;
+    });
+  }
+
+  /** Moves articles to the trash (hidden from lists and search). Returns how many moved. */
+  trash(ids: readonly number[]): number {
+    const now = this.ctx.now();
+    return this.ctx.write(
+      () =>
+        this.ctx
+          .stmt(
+            `UPDATE articles SET deleted_at = ?, updated_at = ?
+              WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL`,
+          )
+          .run(now, now, JSON.stringify(ids)).changes,
+    );
+  }
+
+  restore(ids: readonly number[]): number {
+    return this.ctx.write(
+      () =>
+        this.ctx
+          .stmt(
+            `UPDATE articles SET deleted_at = NULL, updated_at = ?
+              WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NOT NULL`,
+          )
+          .run(this.ctx.now(), JSON.stringify(ids)).changes,
+    );
+  }
+
+  /**
+   * Deletes for good the articles trashed before `olderThan` (all trashed ones without it),
+   * with their content, search entries and the images no other article uses.
+   */
+  purgeTrash(olderThan?: string): { articles: number; images: number } {
+    const cutoff = olderThan === undefined ? null : checkedDate(olderThan, 'olderThan', 'the trash');
+    return this.ctx.write(() => {
+      const ids = this.ctx
+        .stmt<{ id: number }>(
+          'SELECT id FROM articles WHERE deleted_at IS NOT NULL AND (@cutoff IS NULL OR deleted_at < @cutoff) ORDER BY id',
+        )
+        .all({ cutoff })
+        .map((r) => r.id);
+      if (ids.length === 0) return { articles: 0, images: 0 };
+      const shas = this.images.shasOf(ids);
+      // ON DELETE CASCADE removes bodies, sources, links, tags and (through the trigger) FTS rows.
+      this.ctx.stmt('DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+      const images = this.images.collect(shas);
+      this.tags.collect();
+      return { articles: ids.length, images };
+    });
+  }
+
+  // ── Internals ───────────────────────────────────────────────────────────────────────────
+
+  private listQuery(req: ListRequest) {
+    const limit = clampInt(req.limit, 1, PAGE_MAX, PAGE_DEFAULT);
+    const offset = clampInt(req.offset, 0, Number.MAX_SAFE_INTEGER, 0);
+    const { where, params } = filterSql(listFilters(req));
+    const conditions = ['a.deleted_at IS NULL', ...where].join(' AND ');
+    const sql = `SELECT a.id FROM articles a WHERE ${conditions} ORDER BY ${orderBy(req.sort, req.order)} LIMIT ? OFFSET ?`;
+    const countSql = `SELECT count(*) AS n FROM articles a WHERE ${conditions}`;
+    return { sql, countSql, params, limit, offset };
+  }
+
+  private findAnyByKeys(keys: readonly string[]): { id: number; status: ArticleStatus; deleted_at: string | null } | undefined {
+    if (keys.length === 0) return undefined;
+    // Live articles first, then the oldest: the one the user has known longest.
+    return this.ctx
+      .stmt<{ id: number; status: ArticleStatus; deleted_at: string | null }>(
+        `SELECT a.id, a.status, a.deleted_at FROM article_urls u JOIN articles a ON a.id = u.article_id
+          WHERE u.url IN (SELECT value FROM json_each(?))
+          ORDER BY a.deleted_at IS NOT NULL, a.id LIMIT 1`,
+      )
+      .get(JSON.stringify(keys));
+  }
+
+  private requireRow(id: number, includeDeleted: boolean): void {
+    const row = this.ctx.stmt<{ deleted_at: string | null }>('SELECT deleted_at FROM articles WHERE id = ?').get(id);
+    if (!row || (row.deleted_at !== null && !includeDeleted)) {
+      throw new FolioError(
+        'NOT_FOUND',
+        `There is no article ${id} in ${this.ctx.path}${row ? ' (it is in the trash; restore it first)' : ''}; list the archive to see the ids.`,
+      );
+    }
+  }
+
+  private liveIds(ids: readonly number[]): number[] {
+    return this.ctx
+      .stmt<{ id: number }>(
+        'SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL ORDER BY id',
+      )
+      .all(JSON.stringify(ids))
+      .map((r) => r.id);
+  }
+
+  private touch(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    this.ctx
+      .stmt('UPDATE articles SET updated_at = ? WHERE id IN (SELECT value FROM json_each(?))')
+      .run(this.ctx.now(), JSON.stringify(ids));
+  }
+
+  private insertRow(status: ArticleStatus, c: PreparedContent, savedAt: string, opts: SaveOptions): number {
+    const now = this.ctx.now();
+    const info = this.ctx
+      .stmt(
+        `INSERT INTO articles (status, input, url, final_url, canonical_url, host, title, byline, site_name, excerpt,
+           lang, dir, published_at, saved_at, updated_at, fetched_at, word_count, reading_minutes, lead_image,
+           extractor, rendered, is_read, is_archived, is_favorite)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        status, c.input, c.url, c.finalUrl, c.canonicalUrl, c.host, c.title, c.byline, c.siteName, c.excerpt,
+        c.lang, c.dir, c.publishedAt, savedAt, now, c.fetchedAt, c.wordCount, c.readingMinutes, null,
+        c.extractor, c.rendered ? 1 : 0, opts.read ? 1 : 0, opts.archived ? 1 : 0, opts.favorite ? 1 : 0,
+      );
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Writes a capture's content into an existing row (new, bookmark, trashed or refreshed). */
+  private writeContent(id: number, c: PreparedContent, opts: { keepUrl?: boolean } = {}): void {
+    this.ctx
+      .stmt(
+        `UPDATE articles SET status = 'captured',
+           url = CASE WHEN @keepUrl THEN url ELSE @url END, input = CASE WHEN @keepUrl THEN input ELSE @input END,
+           final_url = @finalUrl, canonical_url = @canonicalUrl, host = @host, title = @title, byline = @byline,
+           site_name = @siteName, excerpt = @excerpt, lang = @lang, dir = @dir, published_at = @publishedAt,
+           fetched_at = @fetchedAt, word_count = @wordCount, reading_minutes = @readingMinutes, lead_image = NULL,
+           extractor = @extractor, rendered = @rendered, updated_at = @now
+         WHERE id = @id`,
+      )
+      .run({
+        keepUrl: opts.keepUrl ? 1 : 0, url: c.url, input: c.input, finalUrl: c.finalUrl, canonicalUrl: c.canonicalUrl,
+        host: c.host, title: c.title, byline: c.byline, siteName: c.siteName, excerpt: c.excerpt, lang: c.lang,
+        dir: c.dir, publishedAt: c.publishedAt, fetchedAt: c.fetchedAt, wordCount: c.wordCount,
+        readingMinutes: c.readingMinutes, extractor: c.extractor, rendered: c.rendered ? 1 : 0, now: this.ctx.now(), id,
+      });
+    this.linkUrls(id, c.urlKeys);
+    this.ctx
+      .stmt(
+        `INSERT INTO article_bodies (article_id, html, warnings) VALUES (?, ?, ?)
+         ON CONFLICT (article_id) DO UPDATE SET html = excluded.html, warnings = excluded.warnings`,
+      )
+      .run(id, c.html, JSON.stringify(c.warnings));
+    if (c.source) {
+      this.ctx
+        .stmt(
+          `INSERT INTO article_sources (article_id, codec, bytes, data) VALUES (?, ?, ?, ?)
+           ON CONFLICT (article_id) DO UPDATE SET codec = excluded.codec, bytes = excluded.bytes, data = excluded.data`,
+        )
+        .run(id, c.source.codec, c.source.bytes, c.source.data);
+    } else {
+      this.ctx.stmt('DELETE FROM article_sources WHERE article_id = ?').run(id);
+    }
+    this.images.link(id, c.images);
+    // The lead image must be one of the article's stored images (the FK-free column trusts this).
+    if (c.leadImage && c.images.refs.some((r) => r.sha256 === c.leadImage)) {
+      this.ctx.stmt('UPDATE articles SET lead_image = ? WHERE id = ?').run(c.leadImage, id);
+    }
+    this.writeSearchText(id, c);
+  }
+
+  private linkUrls(id: number, keys: readonly string[]): void {
+    const insert = this.ctx.stmt('INSERT INTO article_urls (url, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    for (const key of keys) insert.run(key, id);
+  }
+
+  /** Upserts the searchable text; tags are left to TagsRepo (they change on their own). */
+  private writeSearchText(id: number, c: PreparedContent): void {
+    const site = [c.siteName, c.host].filter(Boolean).join(' ');
+    this.ctx
+      .stmt(
+        `INSERT INTO article_search (article_id, title, byline, site, text, cjk_text) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (article_id) DO UPDATE SET title = excluded.title, byline = excluded.byline, site = excluded.site,
+           text = excluded.text, cjk_text = excluded.cjk_text`,
+      )
+      .run(id, c.title, c.byline ?? '', site, c.text, unspacedRuns(`${c.text}`));
+  }
+}
+
+interface DetailRow {
+  dir: 'ltr' | 'rtl' | null;
+  extractor: Extractor | null;
+  rendered: number;
+  fetched_at: string | null;
+  deleted_at: string | null;
+  html: string | null;
+  text: string | null;
+}
+
+/**
+ * The normalised URLs an article answers to. A canonical URL pointing at the site's home page
+ * while the page itself is deeper is a common publishing mistake; trusting it would make every
+ * article of that site a duplicate of the first, so it is ignored.
+ */
+function captureUrlKeys(capture: Capture): string[] {
+  const keys: string[] = [];
+  const url = tryNormalizeUrl(capture.url);
+  if (url === null) {
+    throw new FolioError(
+      'INVALID_INPUT',
+      `Cannot save a capture of "${String(capture.url).slice(0, 200)}": its URL is not absolute. This is a bug in the capture step: please report it.`,
+    );
+  }
+  keys.push(url);
+  const finalUrl = tryNormalizeUrl(capture.finalUrl);
+  if (finalUrl) keys.push(finalUrl);
+  const canonical = capture.canonicalUrl ? tryNormalizeUrl(capture.canonicalUrl) : null;
+  if (canonical && !isHomePageOf(canonical, finalUrl ?? url)) keys.push(canonical);
+  return [...new Set(keys)];
+}
+
+function isHomePageOf(canonical: string, page: string): boolean {
+  const c = new URL(canonical);
+  const p = new URL(page);
+  return c.pathname === '/' && c.search === '' && (p.pathname !== '/' || p.search !== '');
+}
+
+function prepareCapture(capture: Capture, blobs: readonly ImageBlob[], keys: string[]): PreparedContent {
+  const finalUrl = stripCredentials(capture.finalUrl || capture.url);
+  const images = prepareImages(capture.url, capture.images ?? [], blobs);
+  const canonical = capture.canonicalUrl ? tryNormalizeUrl(capture.canonicalUrl) : null;
+  return {
+    urlKeys: keys,
+    url: keys[0]!,
+    finalUrl: tryNormalizeUrl(finalUrl) ?? finalUrl,
+    canonicalUrl: canonical,
+    input: stripCredentials(capture.input || capture.url),
+    host: siteHost(finalUrl),
+    title: cleanOptional(capture.title) ?? keys[0]!,
+    byline: cleanOptional(capture.byline),
+    siteName: cleanOptional(capture.siteName),
+    excerpt: cleanOptional(capture.excerpt),
+    lang: cleanOptional(capture.lang),
+    dir: capture.dir === 'ltr' || capture.dir === 'rtl' ? capture.dir : null,
+    publishedAt: isoOrNull(capture.publishedTime),
+    fetchedAt: isoOrNull(capture.fetchedAt),
+    wordCount: Math.max(0, Math.round(capture.wordCount || 0)),
+    readingMinutes: Math.max(0, Math.round(capture.readingMinutes || 0)),
+    extractor: capture.extractor ?? null,
+    rendered: Boolean(capture.rendered),
+    html: cleanText(capture.html ?? ''),
+    text: cleanText(capture.text ?? ''),
+    warnings: capture.warnings ?? [],
+    source: capture.originalHtml ? compressText(capture.originalHtml) : null,
+    images,
+    leadImage: leadImageSha(capture, images),
+  };
+}
+
+/** The lead image as a stored sha256: a folio-asset reference, or the URL of a stored image. */
+function leadImageSha(capture: Capture, images: PreparedImages): string | null {
+  const lead = capture.leadImage;
+  if (!lead) return null;
+  const prefix = `${ASSET_SCHEME}:`;
+  if (lead.startsWith(prefix)) return lead.slice(prefix.length).toLowerCase();
+  return images.refs.find((r) => r.url === lead)?.sha256 ?? null;
+}
+
+function emptyContent(): PreparedContent {
+  return {
+    urlKeys: [], url: '', finalUrl: '', canonicalUrl: null, input: '', host: '', title: '', byline: null,
+    siteName: null, excerpt: null, lang: null, dir: null, publishedAt: null, fetchedAt: null, wordCount: 0,
+    readingMinutes: 0, extractor: null, rendered: false, html: '', text: '', warnings: [], source: null,
+    images: { refs: [], blobs: new Map(), pageUrl: '' }, leadImage: null,
+  };
+}
+
+/** ORDER BY for a list sort; each matches an index of migration 0001 (ties broken by id). */
+function orderBy(sort: ListRequest['sort'], order: ListRequest['order']): string {
+  switch (sort) {
+    case 'published': {
+      const dir = order === 'asc' ? 'ASC' : 'DESC';
+      return `a.published_at ${dir}, a.id ${dir}`;
+    }
+    case 'title': {
+      const dir = order === 'desc' ? 'DESC' : 'ASC';
+      return `a.title COLLATE NOCASE ${dir}, a.id ${dir}`;
+    }
+    default: {
+      const dir = order === 'asc' ? 'ASC' : 'DESC';
+      return `a.saved_at ${dir}, a.id ${dir}`;
+    }
+  }
+}
+
+function clampInt(value: number | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(value)));
+}
+
+function checkedDate(value: string | undefined, what: string, forInput: string): string | null {
+  if (value === undefined) return null;
+  const iso = isoOrNull(value);
+  if (iso === null) {
+    throw new FolioError('INVALID_INPUT', `${what} "${value}" for ${forInput} is not a date; use ISO 8601, e.g. 2024-05-01T10:00:00Z.`);
+  }
+  return iso;
+}
+
