@@ -1,0 +1,96 @@
+import Database from 'better-sqlite3';
+import { openArchive } from '../../app/store/open-archive.js';
+import { round, summarize } from './stats.js';
+
+/**
+ * Search: latency of the query mix through the archive's search (bm25, snippets for the first
+ * page only), against a naive LIKE scan that returns the same page size with a substr snippet.
+ */
+export const QUERY_MIX: { kind: string; q: string; like: string }[] = [
+  { kind: 'common', q: 'the', like: 'the' },
+  { kind: 'common', q: 'people', like: 'people' },
+  { kind: 'common', q: 'time world', like: 'time' },
+  { kind: 'rare', q: 'quantum', like: 'quantum' },
+  { kind: 'rare', q: 'archaeologists', like: 'archaeologists' },
+  { kind: 'phrase', q: '"according to"', like: 'according to' },
+  { kind: 'phrase', q: '"the first time"', like: 'the first time' },
+  { kind: 'prefix', q: 'comput*', like: 'comput' },
+  { kind: 'prefix', q: 'govern*', like: 'govern' },
+  { kind: 'field', q: 'title:new', like: 'new' },
+  { kind: 'field', q: 'tag:research science', like: 'science' },
+  { kind: 'field', q: 'site:example.com is:unread', like: 'a' },
+  { kind: 'boolean', q: 'music OR film -war', like: 'music' },
+  { kind: 'cjk', q: '図書館', like: '図書館' },
+  { kind: 'cjk', q: '研究者', like: '研究者' },
+  { kind: 'cjk', q: '東京', like: '東京' },
+];
+
+export interface SearchResult {
+  p50_ms: number;
+  p95_ms: number;
+  max_ms: number;
+  cjk_p95_ms: number;
+  naive_like_p50_ms: number;
+  naive_like_p95_ms: number;
+  by_kind: Record<string, { p50_ms: number; p95_ms: number }>;
+  repeats: number;
+  queries: number;
+  zero_hit_queries: string[];
+}
+
+export function benchSearch(path: string, repeats: number): SearchResult {
+  const archive = openArchive(path, { readonly: true });
+  const like = new Database(path, { readonly: true });
+  const likeStmt = like.prepare(
+    `SELECT a.id, a.title, substr(s.text, max(instr(s.text, @w) - 80, 1), 200) AS snippet
+       FROM article_search s JOIN articles a ON a.id = s.article_id
+      WHERE a.deleted_at IS NULL AND (s.text LIKE @pat OR s.title LIKE @pat)
+      ORDER BY a.saved_at DESC LIMIT 20`,
+  );
+  const all: number[] = [];
+  const cjk: number[] = [];
+  const naive: number[] = [];
+  const byKind = new Map<string, number[]>();
+  const zero: string[] = [];
+  try {
+    for (const { q } of QUERY_MIX) {
+      const page = archive.search(q, { limit: 20 }); // warm-up, and a sanity check
+      if (page.total === 0) zero.push(q);
+    }
+    for (let r = 0; r < repeats; r++) {
+      for (const { kind, q, like: w } of QUERY_MIX) {
+        const t0 = performance.now();
+        archive.search(q, { limit: 20 });
+        const ms = performance.now() - t0;
+        all.push(ms);
+        if (kind === 'cjk') cjk.push(ms);
+        (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push(ms);
+        const t1 = performance.now();
+        likeStmt.all({ w, pat: `%${w}%` });
+        naive.push(performance.now() - t1);
+      }
+    }
+  } finally {
+    archive.close();
+    like.close();
+  }
+  const s = summarize(all);
+  const n = summarize(naive);
+  return {
+    p50_ms: round(s.median),
+    p95_ms: round(s.p95),
+    max_ms: round(s.max),
+    cjk_p95_ms: round(summarize(cjk).p95),
+    naive_like_p50_ms: round(n.median),
+    naive_like_p95_ms: round(n.p95),
+    by_kind: Object.fromEntries(
+      [...byKind].map(([k, v]) => {
+        const ks = summarize(v);
+        return [k, { p50_ms: round(ks.median), p95_ms: round(ks.p95) }];
+      }),
+    ),
+    repeats,
+    queries: QUERY_MIX.length,
+    zero_hit_queries: zero,
+  };
+}
