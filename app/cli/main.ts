@@ -24,6 +24,11 @@ const VERSION = '0.1.0';
 
 /** Runs the CLI and resolves to the process exit code (0 success, 1 failure, 2 usage). */
 export async function main(argv: string[]): Promise<number> {
+  // `folio list --json | head`: the reader went away, which is success, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

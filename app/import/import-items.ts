@@ -14,19 +14,7 @@ import { extractArticle } from '../capture/extract.js';
 import { localizeImages } from '../capture/images.js';
 import type { Archive } from '../store/archive.js';
 
-export const IMPORT_FORMATS = [
-  'netscape',
-  'pocket-csv',
-  'pocket-zip',
-  'pocket-html',
-  'instapaper',
-  'omnivore',
-  'wallabag',
-  'readeck',
-  'urls',
-  'folio-json',
-] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export { IMPORT_FORMATS, type ImportFormat } from './formats.js';
 
 /** One article as an exporter recorded it. */
 export interface ImportItem {

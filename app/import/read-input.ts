@@ -10,8 +10,8 @@ import path from 'node:path';
 import yauzl from 'yauzl';
 import { FolioError } from '../core/errors.js';
 
-/** The largest export accepted (checked before reading). CSV and text are streamed under it. */
-export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+import { MAX_IMPORT_BYTES } from './formats.js';
+export { MAX_IMPORT_BYTES };
 /** Formats parsed as a whole (HTML, JSON) and each file inside a zip must fit in this. */
 export const MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024;
 

@@ -9,12 +9,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { FolioError } from '../../core/errors.js';
-import { captureOptionsFromSettings } from '../../queue/capture-settings.js';
-import { importFile, type ImportSummary } from '../../import/import-run.js';
-import { IMPORT_FORMATS, type ImportFormat, type ItemReport } from '../../import/import-items.js';
-import { MAX_IMPORT_BYTES } from '../../import/read-input.js';
-import { resolveArchivePath } from '../../store/default-path.js';
-import { openArchive } from '../../store/open-archive.js';
+import type { ImportSummary } from '../../import/import-run.js';
+import type { ItemReport } from '../../import/import-items.js';
+import { IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportFormat } from '../../import/formats.js';
 import { addArchiveOption } from '../archive-option.js';
 import { writeJsonLine } from '../format/index.js';
 
@@ -53,6 +50,14 @@ export function registerImportCommand(program: Command): void {
 }
 
 async function runImport(file: string, flags: ImportFlags): Promise<void> {
+  // Loaded here, not at the top: extraction (jsdom) and the queue are heavy, and every other
+  // command would pay for them at start-up.
+  const [{ importFile }, { captureOptionsFromSettings }, { resolveArchivePath }, { openArchive }] = await Promise.all([
+    import('../../import/import-run.js'),
+    import('../../queue/capture-settings.js'),
+    import('../../store/default-path.js'),
+    import('../../store/open-archive.js'),
+  ]);
   const archive = openArchive(resolveArchivePath(flags.db));
   const bar = !flags.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'importing {bar} {value}/{total} items', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   let summary: ImportSummary;
