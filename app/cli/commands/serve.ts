@@ -45,17 +45,24 @@ function parsePort(value: string): number {
 async function runServe(flags: ServeFlags): Promise<void> {
   // Loaded here, not at the top: every other command would otherwise pay for (and depend on)
   // the store and the handlers just to print its help.
-  const [{ createHandlers }, { resolveArchivePath }, { openArchive }] = await Promise.all([
+  const [{ createHandlers }, { resolveArchivePath }, { openArchive }, { createQueueRunner }, { createExtractPool }] = await Promise.all([
     import('../../api/handlers.js'),
     import('../../store/default-path.js'),
     import('../../store/open-archive.js'),
+    import('../../queue/runner.js'),
+    import('../../capture/extract-pool.js'),
   ]);
   const archivePath = resolveArchivePath(flags.db);
   const archive = openArchive(archivePath);
+  let runner: import('../../queue/runner.js').QueueRunner | undefined;
+  let extractPool: import('../../capture/extract-pool.js').ExtractPool | undefined;
   try {
     const events = createEventBus();
-    // TODO(queue engineer): pass the capture queue runner here too, as createHandlers requires.
-    const handlers = createHandlers({ archive, events });
+    extractPool = createExtractPool();
+    runner = createQueueRunner({ archive, events, extractPool });
+    const handlers = createHandlers({ archive, events, runner });
+    // Finishes whatever a previous run left queued (jobs left running are requeued).
+    runner.start();
     const bridge = await startBridge({
       handlers,
       events,
@@ -75,6 +82,9 @@ async function runServe(flags: ServeFlags): Promise<void> {
     process.stderr.write(`folio: ${signal} received, stopping the server…\n`);
     await bridge.close();
   } finally {
+    // Running captures are interrupted and left queued: the next start finishes them.
+    await runner?.stop({ cancelRunning: true });
+    await extractPool?.close();
     archive.close();
   }
 }
