@@ -1,0 +1,34 @@
+import { createHandlers } from '../app/api/handlers.js';
+import { createEventBus } from '../app/api/events.js';
+import { createExtractPool } from '../app/capture/extract-pool.js';
+import { createQueueRunner } from '../app/queue/runner.js';
+import { openArchive } from '../app/store/open-archive.js';
+import type { RunningCore } from './host-server.js';
+
+/**
+ * Builds the core the app's window talks to: archive + event bus + capture queue (with its
+ * extraction worker pool) + contract handlers — the same pieces `folio serve` wires up.
+ * Runs inside the core host (a utility process), never in Electron's main process.
+ */
+export async function startCore(archivePath: string): Promise<RunningCore> {
+  const archive = openArchive(archivePath);
+  const events = createEventBus();
+  const extractPool = createExtractPool();
+  const runner = createQueueRunner({ archive, events, extractPool });
+  const handlers = createHandlers({ archive, events, runner });
+  // Finishes whatever a previous run left queued (the runner requeues jobs left running).
+  runner.start();
+  return {
+    archivePath,
+    handlers,
+    events,
+    getImage: (sha256) => archive.getImage(sha256),
+    async close() {
+      // Quitting must be quick: running captures are interrupted and stay queued, and the
+      // next start finishes them (as `folio serve` does on Ctrl-C).
+      await runner.stop({ cancelRunning: true });
+      await extractPool.close();
+      archive.close();
+    },
+  };
+}
