@@ -12,6 +12,7 @@ import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, rename
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { withNativeBinding } from './sqlite-binding.js';
 import { FolioError } from '../core/errors.js';
 import { openArchive } from './open-archive.js';
 
@@ -62,7 +63,7 @@ function checkDestination(to: string, force: boolean): void {
 }
 
 function copyInto(from: string, temp: string): void {
-  const db = new Database(from, { readonly: true, fileMustExist: true });
+  const db = new Database(from, withNativeBinding({ readonly: true, fileMustExist: true }));
   try {
     // Readers never wait on a WAL writer, but a checkpoint may hold a lock for a moment.
     db.pragma('busy_timeout = 5000');
@@ -79,7 +80,7 @@ function copyInto(from: string, temp: string): void {
  * so the backup is exactly one self-contained file. Returns its count of live articles.
  */
 function verifyCopy(temp: string): number {
-  const db = new Database(temp, { fileMustExist: true });
+  const db = new Database(temp, withNativeBinding({ fileMustExist: true }));
   try {
     db.pragma('journal_mode = DELETE');
     const problems = (db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check).filter((r) => r !== 'ok');

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { withNativeBinding } from './sqlite-binding.js';
 import { FolioError } from '../core/errors.js';
 import { Archive } from './archive.js';
 import { LATEST_SCHEMA_VERSION, runMigrations } from './migrations/index.js';
@@ -127,7 +128,7 @@ function inspect(file: string): void {
 
 function connect(file: string, options: Database.Options): Database.Database {
   try {
-    return new Database(file, options);
+    return new Database(file, withNativeBinding(options));
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw corrupt(file, err);
