@@ -17,6 +17,7 @@ import { fetchBytes } from './fetch.js';
 import { decodeDataUrl, shortDataUrl, sniffImage } from './image-sniff.js';
 import { formatBytes } from './local-file.js';
 import { bestImageUrl } from './srcset.js';
+import { limiter } from '../core/limiter.js';
 
 export interface ImageOptions {
   /** Sent as Referer (image hosts often refuse hotlinks without it). Empty: send none. */
@@ -285,18 +286,3 @@ function absolute(url: string, base: string): string | null {
   }
 }
 
-/** Runs at most `n` tasks at once (images are I/O; a bound keeps sockets and memory in check). */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { FolioErrorCode } from './errors.js';
+import type { Settings } from './settings.js';
 import type {
   ArchiveStats,
   ArticleDetail,
@@ -40,19 +41,10 @@ export const SettingsSchema = z.object({
   fontSize: z.number().int().min(12).max(32),
   lineWidth: z.number().int().min(40).max(120), // characters
   fontFamily: z.enum(['serif', 'sans']),
-  /** Allow redirects/images from public addresses to private or loopback ones (off by default). */
   allowPrivateAddresses: z.boolean(),
   renderMode: renderMode,
-});
-export type Settings = z.infer<typeof SettingsSchema>;
-export const DEFAULT_SETTINGS: Settings = {
-  theme: 'system',
-  fontSize: 18,
-  lineWidth: 70,
-  fontFamily: 'serif',
-  allowPrivateAddresses: false,
-  renderMode: 'auto',
-};
+}) satisfies z.ZodType<Settings>;
+export { DEFAULT_SETTINGS, type Settings } from './settings.js';
 
 export type QueueItemStatus = 'pending' | 'running' | 'saved' | 'duplicate' | 'failed';
 export interface QueueItem {

@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { asFolioError, FolioError } from '../../core/errors.js';
 import type { Capture, RenderMode } from '../../core/types.js';
 import { captureOptionsFromFlags, parsePositiveInteger, parseRenderMode, RENDER_MODES } from '../../capture/capture-options.js';
+import { limiter } from '../../core/limiter.js';
 
 const CONCURRENCY = 4;
 const WIDTH = 80;
@@ -236,17 +237,3 @@ function isWide(cp: number): boolean {
   );
 }
 
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}

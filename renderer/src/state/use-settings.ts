@@ -1,21 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Settings } from '../../../app/core/contract.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../../app/core/settings.js';
 import { errorMessage } from '../api/client.js';
 import { debounce } from '../lib/latest.js';
 import { useClient } from './client-context.js';
 
-/**
- * Shown until `settings.get` answers. Mirrors DEFAULT_SETTINGS in app/core/contract.ts, which
- * cannot be imported as a value here without bundling zod; the core's answer replaces it.
- */
-const INITIAL_SETTINGS: Settings = {
-  theme: 'system',
-  fontSize: 18,
-  lineWidth: 70,
-  fontFamily: 'serif',
-  allowPrivateAddresses: false,
-  renderMode: 'auto',
-};
+/** Shown until `settings.get` answers; the core's answer replaces it. */
+const INITIAL_SETTINGS: Settings = DEFAULT_SETTINGS;
 
 export type ReaderSettings = Pick<Settings, 'theme' | 'fontSize' | 'lineWidth' | 'fontFamily'>;
 
