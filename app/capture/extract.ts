@@ -9,7 +9,7 @@ import { resolveLazyImages } from './lazy-images.js';
 import { readJsonLdArticle } from './metadata-jsonld.js';
 import { dirFromLang, normalizeDir, normalizeLang, readPageMetadata, stripSiteName, toIsoDate, type PageMetadata } from './metadata.js';
 import { countWords, htmlToPlainText, readingMinutes } from './plain-text.js';
-import { createArticleSanitizer } from './sanitize.js';
+import { createArticleSanitizer, markCodeLanguages } from './sanitize.js';
 import { absolutizeDocumentUrls, documentBaseUrl, policyFor } from './sanitize-urls.js';
 
 export interface ExtractOptions {
@@ -76,6 +76,7 @@ function extractOnce(
     if (document.body) removeAdsAndOverlays(document.body);
     resolveLazyImages(document);
     absolutizeDocumentUrls(document, base);
+    markCodeLanguages(document);
 
     // Readability mutates the document it is given: run it on a clone so the fallbacks and
     // isProbablyReaderable still see the whole page.

@@ -6,7 +6,8 @@ import { filterSrcset, pickSrcsetCandidate, safeHref, safeImageSrc, type UrlPoli
  * The reader shows archived HTML inside the app, so article HTML goes through DOMPurify with a
  * strict allow-list: text structure, links and images only. No scripts, styles, frames, forms,
  * SVG/MathML, event handlers, classes or ids (ids and names would let a page clobber DOM
- * globals in the reader). Links get rel="noopener noreferrer"; every URL is made absolute and
+ * globals in the reader). The one data attribute kept is `data-lang` on pre/code, checked
+ * against CODE_LANG_VALUE. Links get rel="noopener noreferrer"; every URL is made absolute and
  * must use a safe scheme.
  */
 
@@ -35,10 +36,36 @@ const ATTRS_BY_TAG: Record<string, readonly string[]> = {
   li: ['value'],
   time: ['datetime'],
   details: ['open'],
+  // A code block's language (see markCodeLanguages): the Markdown export writes it on the fence.
+  pre: ['data-lang'],
+  code: ['data-lang'],
 };
 const ALLOWED_ATTR = [...new Set(Object.values(ATTRS_BY_TAG).flat())];
 const LANG_VALUE = /^[a-z]{1,8}(?:-[a-z0-9]{1,8})*$/i;
 const DIR_VALUE = /^(?:ltr|rtl|auto)$/i;
+/** A code language name: short and plain, so it can never break a Markdown fence line. */
+export const CODE_LANG_VALUE = /^[a-z0-9+#-]{1,20}$/;
+/** `language-js` (Prism, highlight.js, CommonMark renderers), `lang-js` (Prettify), `highlight-source-js` (GitHub). */
+const CODE_LANG_CLASS = /(?:^|\s)(?:language|lang|highlight-source)-([a-z0-9+#-]{1,20})(?=\s|$)/i;
+const HIGHLIGHT_SOURCE_CLASS = /(?:^|\s)highlight-source-([a-z0-9+#-]{1,20})(?=\s|$)/i;
+
+/**
+ * Keeps the language of code blocks, which pages record in classes that extraction drops
+ * (Readability strips classes, and so does the sanitizer): a `language-x`, `lang-x` or
+ * `highlight-source-x` class on a pre or code (GitHub puts highlight-source-x on the div around
+ * the pre) becomes `data-lang="x"`, the one attribute the sanitizer keeps for it. Run on the page
+ * before Readability; the sanitizer also applies it to what it is given.
+ */
+export function markCodeLanguages(root: ParentNode): void {
+  for (const el of root.querySelectorAll('pre, code')) markCodeLanguage(el);
+}
+
+function markCodeLanguage(el: Element): void {
+  if (el.hasAttribute('data-lang')) return;
+  let lang = CODE_LANG_CLASS.exec(el.getAttribute('class') ?? '')?.[1];
+  if (!lang && el.nodeName === 'PRE') lang = HIGHLIGHT_SOURCE_CLASS.exec(el.parentElement?.getAttribute('class') ?? '')?.[1];
+  if (lang) el.setAttribute('data-lang', lang.toLowerCase());
+}
 
 const CONFIG: Config = {
   ALLOWED_TAGS,
@@ -61,6 +88,11 @@ export type ArticleSanitizer = (input: Node | string) => HTMLElement;
 export function createArticleSanitizer(window: DOMWindow, policy: UrlPolicy): ArticleSanitizer {
   const purify = createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]);
 
+  purify.addHook('uponSanitizeElement', (node) => {
+    // Before the element's attributes are filtered, while its class is still there.
+    if (node.nodeName === 'PRE' || node.nodeName === 'CODE') markCodeLanguage(node as Element);
+  });
+
   purify.addHook('uponSanitizeAttribute', (node, data) => {
     const tag = node.nodeName.toLowerCase();
     const name = data.attrName;
@@ -68,6 +100,11 @@ export function createArticleSanitizer(window: DOMWindow, policy: UrlPolicy): Ar
     if (!allowed) data.keepAttr = false;
     else if (name === 'lang' && !LANG_VALUE.test(data.attrValue)) data.keepAttr = false;
     else if (name === 'dir' && !DIR_VALUE.test(data.attrValue)) data.keepAttr = false;
+    else if (name === 'data-lang') {
+      const lang = data.attrValue.trim().toLowerCase();
+      if (CODE_LANG_VALUE.test(lang)) data.attrValue = lang;
+      else data.keepAttr = false;
+    }
   });
 
   purify.addHook('afterSanitizeAttributes', (node) => {

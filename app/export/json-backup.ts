@@ -21,6 +21,10 @@
  *   holds `backup.json` (this object, without `data`) and `images/<sha256>` (raw bytes) per image.
  * An importer checks sha256(bytes) = sha256 for every image.
  *
+ * Trashed articles are not exported: the trash is a pending delete, and a backup holds what the
+ * user keeps. `folio import` restores each record verbatim (Archive.importRecord), updatedAt
+ * included, into new ids; tests/integration/backup-roundtrip.test.ts checks the round trip.
+ *
  * The file is written as a stream, one article at a time, so memory does not grow with the
  * archive; it is still one ordinary JSON document (use BackupFileSchema to validate it).
  */

@@ -115,9 +115,10 @@ function createService(opts: MarkdownOptions): TurndownService {
 }
 
 /**
- * The language of a code block. The sanitizer drops class attributes, so `language-x` classes
- * rarely survive; what it keeps is `lang` (and a data-lang/class is read too in case a future
- * extractor keeps them). Only plain identifiers are used, so nothing can break the fence line.
+ * The language of a code block. The sanitizer drops class attributes, but at capture a
+ * `language-x`/`lang-x`/`highlight-source-x` class becomes `data-lang="x"` (markCodeLanguages
+ * in app/capture/sanitize.ts), which it keeps; `lang` and a class are read too for HTML from
+ * elsewhere. Only plain identifiers are used, so nothing can break the fence line.
  */
 export function codeLanguage(pre: Element): string {
   const code = pre.querySelector('code');

@@ -3,21 +3,22 @@
  * app/export/json-backup.ts): `{ format: 'folio-backup', version: 1, exportedAt, articles, images }`
  * as one `.json` (images base64 inline) or a `.zip` (`backup.json` + `images/<sha256>`).
  *
- * Lossless and offline: each article is written straight to the store with its original HTML,
- * cleaned HTML, text, metadata, images (by hash, verified), tags, states, dates and reading
- * progress. Articles whose URL is already in the archive are skipped, so running it twice changes
- * nothing the second time. (updatedAt is the restore time: the store owns that column.)
+ * Lossless and offline: each article is checked against the exporter's schema (BackupArticleSchema)
+ * and restored verbatim through Archive.importRecord — original HTML, cleaned HTML, text, every
+ * metadata field, images (by hash, verified), tags, states, saved/updated/fetched dates and
+ * reading progress. Articles whose URL is already in the archive (even in the trash) are
+ * skipped, so running it twice changes nothing the second time. A damaged record is reported as
+ * failed and the others are restored.
  */
 import { createHash } from 'node:crypto';
-import type { ArticleDetail } from '../core/article.js';
-import { assetUrl, type Capture, type ImageBlob } from '../core/types.js';
+import { normalizeTags } from '../core/query/tags.js';
+import type { ImageBlob } from '../core/types.js';
+import { BackupArticleSchema } from '../export/json-backup.js';
 import type { Archive } from '../store/archive.js';
 import { ImportFormatError, type ItemReport } from './import-items.js';
 import { isRecord, parseJsonText } from './json-input.js';
 import { openFileSet, readHead, readWholeText, type FileSet, type InputInfo } from './read-input.js';
 
-/** What the restore reads of a backed-up article: the store's ArticleDetail plus its original HTML. */
-export type BackupArticle = ArticleDetail & { originalHtml?: string | null };
 interface BackupImage {
   sha256: string;
   type: string;
@@ -51,8 +52,7 @@ export async function restoreFolioBackup(archive: Archive, info: InputInfo, opts
     const imageDir = jsonName ? jsonName.slice(0, jsonName.lastIndexOf('/') + 1) : '';
     for (const raw of backup.articles as unknown[]) {
       if (!isRecord(raw) || typeof raw.url !== 'string') continue;
-      const article = raw as unknown as BackupArticle;
-      opts.onItem(await restoreArticle(archive, article, { images, files, imageDir, label, extraTags: opts.extraTags }));
+      opts.onItem(await restoreArticle(archive, raw, { images, files, imageDir, label, extraTags: opts.extraTags }));
     }
   } finally {
     files?.close();
@@ -67,44 +67,24 @@ interface RestoreContext {
   extraTags: readonly string[];
 }
 
-async function restoreArticle(archive: Archive, a: BackupArticle, ctx: RestoreContext): Promise<ItemReport> {
+async function restoreArticle(archive: Archive, raw: Record<string, unknown>, ctx: RestoreContext): Promise<ItemReport> {
+  const url = String(raw.url);
+  // The exporter's own schema: a record that does not match it is damaged, and restoring a
+  // guess of it would not be lossless.
+  const parsed = BackupArticleSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { url, status: 'failed', error: `${ctx.label}: the backup record of ${url} is damaged (${issue.path.join('.') || 'record'}: ${issue.message}); make the backup again` };
+  }
+  const a = parsed.data;
   const existing = archive.findByUrl(a.url, { includeDeleted: true });
   if (existing !== null) return { url: a.url, status: 'duplicate', id: existing };
-  const options = { tags: [...(a.tags ?? []), ...ctx.extraTags], savedAt: a.savedAt, read: a.read, archived: a.archived, favorite: a.favorite };
-  let id: number;
-  if (a.status === 'bookmark') {
-    id = archive.addBookmark({ url: a.url, title: a.title, ...options }).id;
-  } else {
-    const blobs: ImageBlob[] = [];
-    for (const ref of a.images ?? []) blobs.push(await imageBlob(ref.sha256, ctx));
-    const capture: Capture = {
-      input: a.url,
-      url: a.url,
-      finalUrl: a.finalUrl || a.url,
-      canonicalUrl: a.canonicalUrl,
-      title: a.title,
-      byline: a.byline,
-      siteName: a.siteName,
-      publishedTime: a.publishedTime,
-      lang: a.lang,
-      dir: a.dir,
-      excerpt: a.excerpt,
-      leadImage: a.leadImage ? assetUrl(a.leadImage) : null,
-      html: a.html,
-      text: a.text,
-      wordCount: a.wordCount,
-      readingMinutes: a.readingMinutes,
-      extractor: a.extractor ?? 'readability',
-      warnings: [],
-      images: (a.images ?? []).map((i) => ({ url: i.url, sha256: i.sha256, type: i.type, bytes: i.bytes })),
-      rendered: a.rendered,
-      originalHtml: a.originalHtml ?? '',
-      fetchedAt: a.fetchedAt ?? a.savedAt,
-    };
-    id = archive.saveCapture(capture, blobs, options).id;
-  }
-  if (a.readingProgress > 0) archive.setProgress(id, a.readingProgress);
-  return { url: a.url, status: a.status === 'bookmark' ? 'bookmarked' : 'saved', id };
+  const blobs: ImageBlob[] = [];
+  for (const ref of a.images) blobs.push(await imageBlob(ref.sha256, ctx));
+  const { id: _exportedId, ...record } = a;
+  const result = archive.importRecord({ ...record, tags: normalizeTags([...a.tags, ...ctx.extraTags]) }, blobs);
+  if (!result.created) return { url: a.url, status: 'duplicate', id: result.id };
+  return { url: a.url, status: a.status === 'bookmark' ? 'bookmarked' : 'saved', id: result.id };
 }
 
 /** An image's bytes from the backup, checked against its hash (a damaged backup must not restore wrong pictures). */

@@ -5,6 +5,7 @@ import type { Capture, ImageBlob } from '../core/types.js';
 import {
   ArticlesRepo,
   type ArticleIterationFilter,
+  type ArticleRecord,
   type BookmarkInput,
   type SaveOptions,
   type SaveResult,
@@ -91,6 +92,17 @@ export class Archive {
    */
   addBookmark(input: BookmarkInput): SaveResult {
     return this.articles.addBookmark(input);
+  }
+
+  /**
+   * Restores one article of a Folio backup verbatim — every field including updatedAt, states,
+   * progress, tags, images (verified by hash) and original HTML — in one transaction. For backup
+   * restore only. `duplicate` (nothing changed) when one of its URLs is already in the archive,
+   * even in the trash. @throws FolioError('INVALID_INPUT') for a bad URL or date, 'INTERNAL' for
+   * image bytes that do not match their hash.
+   */
+  importRecord(record: ArticleRecord, blobs: readonly ImageBlob[]): SaveResult {
+    return this.articles.importRecord(record, blobs);
   }
 
   // ── Reading ─────────────────────────────────────────────────────────────────────────────

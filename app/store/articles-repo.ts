@@ -39,6 +39,14 @@ export interface BookmarkInput extends SaveOptions {
   title?: string;
 }
 
+/**
+ * A whole article as a Folio backup holds it (app/export/json-backup.ts): every ArticleDetail
+ * field but the id, plus the page as fetched. Restored verbatim by ArticlesRepo.importRecord.
+ */
+export interface ArticleRecord extends Omit<ArticleDetail, 'id'> {
+  originalHtml: string | null;
+}
+
 /** A filter for bulk reads (export): the list filters, optionally limited to some ids. */
 export interface ArticleIterationFilter extends ListFilter {
   ids?: number[];
@@ -161,6 +169,49 @@ export class ArticlesRepo {
       this.linkUrls(id, content.urlKeys);
       this.writeSearchText(id, content);
       if (input.tags?.length) this.tags.set(id, input.tags);
+      return { id, created: true, outcome: 'created' };
+    });
+  }
+
+  /**
+   * Restores a backed-up article exactly as it was (dates, states, progress, tags, images,
+   * original HTML), in one transaction. Only backup restore uses it: unlike saveCapture it
+   * keeps `updatedAt` instead of stamping the current time. An article answering to one of
+   * its URLs (even in the trash) means it is already there: nothing changes (`duplicate`).
+   */
+  importRecord(record: ArticleRecord, blobs: readonly ImageBlob[]): SaveResult {
+    // A bookmark answers only to its URL (as addBookmark linked it); a capture to all three.
+    const keys = record.status === 'bookmark' ? bookmarkKeys(record.url) : captureUrlKeys(record);
+    const early = this.findAnyByKeys(keys);
+    if (early) return { id: early.id, created: false, outcome: 'duplicate' };
+    const row = prepareRecord(record, blobs, keys);
+    return this.ctx.write(() => {
+      const existing = this.findAnyByKeys(keys);
+      if (existing) return { id: existing.id, created: false, outcome: 'duplicate' };
+      const c = row.content;
+      const id = Number(
+        this.ctx
+          .stmt(
+            `INSERT INTO articles (status, input, url, final_url, canonical_url, host, title, byline, site_name, excerpt,
+               lang, dir, published_at, saved_at, updated_at, fetched_at, word_count, reading_minutes, lead_image,
+               extractor, rendered, is_read, is_archived, is_favorite, progress)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            row.status, c.input, c.url, c.finalUrl, c.canonicalUrl, c.host, c.title, c.byline, c.siteName, c.excerpt,
+            c.lang, c.dir, c.publishedAt, row.savedAt, row.updatedAt, c.fetchedAt, c.wordCount, c.readingMinutes, null,
+            c.extractor, c.rendered ? 1 : 0, record.read ? 1 : 0, record.archived ? 1 : 0, record.favorite ? 1 : 0, row.progress,
+          ).lastInsertRowid,
+      );
+      if (row.status === 'captured') {
+        // writeContent stamps updated_at and status; put the backed-up values back in the same transaction.
+        this.writeContent(id, c);
+        this.ctx.stmt('UPDATE articles SET updated_at = ? WHERE id = ?').run(row.updatedAt, id);
+      } else {
+        this.linkUrls(id, c.urlKeys);
+        this.writeSearchText(id, c);
+      }
+      if (record.tags.length) this.tags.set(id, record.tags);
       return { id, created: true, outcome: 'created' };
     });
   }
@@ -525,7 +576,7 @@ interface DetailRow {
  * while the page itself is deeper is a common publishing mistake; trusting it would make every
  * article of that site a duplicate of the first, so it is ignored.
  */
-function captureUrlKeys(capture: Capture): string[] {
+function captureUrlKeys(capture: Pick<Capture, 'url' | 'finalUrl' | 'canonicalUrl'>): string[] {
   const keys: string[] = [];
   const url = tryNormalizeUrl(capture.url);
   if (url === null) {
@@ -540,6 +591,14 @@ function captureUrlKeys(capture: Capture): string[] {
   const canonical = capture.canonicalUrl ? tryNormalizeUrl(capture.canonicalUrl) : null;
   if (canonical && !isHomePageOf(canonical, finalUrl ?? url)) keys.push(canonical);
   return [...new Set(keys)];
+}
+
+function bookmarkKeys(url: string): string[] {
+  const key = tryNormalizeUrl(url);
+  if (key === null) {
+    throw new FolioError('INVALID_INPUT', `Cannot restore "${String(url).slice(0, 200)}": it is not an absolute URL; the backup is damaged, make it again.`);
+  }
+  return [key];
 }
 
 function isHomePageOf(canonical: string, page: string): boolean {
@@ -578,6 +637,53 @@ function prepareCapture(capture: Capture, blobs: readonly ImageBlob[], keys: str
     images,
     leadImage: leadImageSha(capture, images),
   };
+}
+
+/**
+ * A backup record checked and made ready outside the write transaction (hashing, compression).
+ * Values pass through the same cleaning as a capture, which leaves anything the store wrote
+ * unchanged: a record exported from Folio comes back identical.
+ */
+function prepareRecord(
+  record: ArticleRecord,
+  blobs: readonly ImageBlob[],
+  keys: string[],
+): { status: ArticleStatus; content: PreparedContent; savedAt: string; updatedAt: string; progress: number } {
+  const savedAt = checkedDate(record.savedAt, 'savedAt', record.url)!;
+  const updatedAt = checkedDate(record.updatedAt, 'updatedAt', record.url)!;
+  const progress = Number.isFinite(record.readingProgress) ? Math.min(1, Math.max(0, record.readingProgress)) : 0;
+  const status: ArticleStatus = record.status === 'bookmark' ? 'bookmark' : 'captured';
+  const capture: Capture = {
+    input: record.url,
+    url: record.url,
+    finalUrl: record.finalUrl || record.url,
+    canonicalUrl: record.canonicalUrl,
+    title: record.title,
+    byline: record.byline,
+    siteName: record.siteName,
+    publishedTime: record.publishedTime,
+    lang: record.lang,
+    dir: record.dir,
+    excerpt: record.excerpt,
+    leadImage: record.leadImage ? `${ASSET_SCHEME}:${record.leadImage}` : null,
+    html: record.html,
+    text: record.text,
+    wordCount: record.wordCount,
+    readingMinutes: record.readingMinutes,
+    extractor: record.extractor ?? 'readability',
+    warnings: [],
+    images: record.images.map((i) => ({ url: i.url, sha256: i.sha256, type: i.type, bytes: i.bytes })),
+    rendered: record.rendered,
+    originalHtml: record.originalHtml ?? '',
+    fetchedAt: record.fetchedAt ?? '',
+  };
+  const content = prepareCapture(capture, blobs, keys);
+  // prepareCapture fills gaps a live capture may have; a record says exactly what it had.
+  content.extractor = record.extractor;
+  content.fetchedAt = isoOrNull(record.fetchedAt);
+  content.canonicalUrl = record.canonicalUrl;
+  content.finalUrl = record.finalUrl || content.url;
+  return { status, content, savedAt, updatedAt, progress };
 }
 
 /** The lead image as a stored sha256: a folio-asset reference, or the URL of a stored image. */
