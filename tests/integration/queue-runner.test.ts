@@ -226,9 +226,18 @@ describe('concurrency limits', () => {
       active.max = Math.max(active.max, active.total);
       active.perHost.set(host, (active.perHost.get(host) ?? 0) + 1);
       active.maxPerHost.set(host, Math.max(active.maxPerHost.get(host) ?? 0, active.perHost.get(host)!));
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      // A request stops counting when it is answered or when the client gives up on it
+      // (an abandoned request is not one the runner still has open).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 250);
+        res.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
       active.total--;
       active.perHost.set(host, active.perHost.get(host)! - 1);
+      if (res.destroyed) return;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(articlePage(`Slow Page Number ${seed}`, 100 + seed));
     };
@@ -242,7 +251,9 @@ describe('concurrency limits', () => {
     // Two host names for the same server, in pairs: localhost, localhost, 127.0.0.1, 127.0.0.1…
     // The first claims (L, L, 127) all start at once, so both limits are reached for sure.
     const inputs = Array.from({ length: 12 }, (_, i) => `http://${i % 4 < 2 ? 'localhost' : '127.0.0.1'}:${port}/slow/${i}`);
-    const r = runner({ concurrency: 3, perHost: 2 });
+    // Generous timeouts: on a loaded machine a 400 ms limit would turn slow answers into
+    // retries, which is not what this test is about.
+    const r = runner({ concurrency: 3, perHost: 2, captureOptions: { render: 'never', fetch: { totalTimeoutMs: 10_000 } } });
     r.enqueue(inputs.map((input) => ({ input })));
     await r.drain();
     expect(archive.queue.status(1)).toMatchObject({ saved: 12, failed: 0 });
