@@ -2,6 +2,7 @@ import { Readability, isProbablyReaderable } from '@mozilla/readability';
 import { FolioError } from '../core/errors.js';
 import type { Extraction, Extractor } from '../core/types.js';
 import { hasStyles, openDomWindow, preParse, type PreParseSteps } from './dom-window.js';
+import { flattenDeepNesting } from './nesting.js';
 import { convertSocialQuotes, convertVideoEmbeds, VIDEO_EMBED } from './embeds.js';
 import { removeAdsAndOverlays } from './extract-boilerplate.js';
 import { articleBodyHtml, cleanedBody } from './extract-fallbacks.js';
@@ -41,11 +42,18 @@ const EXCERPT_MAX_CHARS = 300;
  */
 export function extractArticle(html: string, pageUrl: string, options: ExtractOptions = {}): Extraction {
   assertAbsoluteUrl(pageUrl);
+  const flat = flattenDeepNesting(html);
+  const notes =
+    flat.depth === null
+      ? []
+      : [`${pageUrl} nests elements ${flat.depth} deep; its layout containers were removed before parsing (text kept).`];
+  html = flat.html;
   try {
-    return extractOnce(html, pageUrl, options, {}, []);
+    return extractOnce(html, pageUrl, options, {}, notes);
   } catch (first) {
     if (!hasStyles(html)) throw extractFailed(pageUrl, first);
     const warnings = [
+      ...notes,
       `Could not parse ${pageUrl} with its CSS (${reason(first)}); extracted it again without <style> elements and style attributes.`,
     ];
     try {

@@ -18,6 +18,7 @@ import { decodeDataUrl, shortDataUrl, sniffImage } from './image-sniff.js';
 import { formatBytes } from './local-file.js';
 import { bestImageUrl } from './srcset.js';
 import { limiter } from '../core/limiter.js';
+import { stripCredentials } from '../core/url-normalize.js';
 
 export interface ImageOptions {
   /** Sent as Referer (image hosts often refuse hotlinks without it). Empty: send none. */
@@ -201,7 +202,7 @@ function markMissing(img: Element, url: string | null): void {
   img.removeAttribute('src');
   for (const name of REMOTE_ATTRIBUTES) img.removeAttribute(name);
   // Only web addresses are worth keeping for "load original"; data: URIs can be megabytes.
-  img.setAttribute('data-folio-missing', url && /^https?:/i.test(url) ? url : '');
+  img.setAttribute('data-folio-missing', url && /^https?:/i.test(url) ? stripCredentials(url) : '');
   if (!img.hasAttribute('alt')) img.setAttribute('alt', '(image not saved)');
 }
 
@@ -271,7 +272,7 @@ function withoutUrlPrefix(message: string, url: string): string {
 }
 
 function label(url: string, options: ImageOptions): string {
-  if (!url.startsWith('data:')) return url;
+  if (!url.startsWith('data:')) return stripCredentials(url);
   return options.sourceLabels?.get(url) ?? shortDataUrl(url);
 }
 

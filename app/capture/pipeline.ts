@@ -39,7 +39,9 @@ export async function captureInput(input: string, options: CaptureOptions = {}):
  */
 export function isLocalFileInput(input: string): boolean {
   const text = input.trim();
-  if (/^file:/i.test(text)) return true;
+  // A file: URL is refused like any non-web scheme (fetch says why): local files are read only
+  // when given as a path, so a URL list from elsewhere can never pull local files in.
+  if (/^file:/i.test(text)) return false;
   if (/^[a-zA-Z]:[\\/]/.test(text) || text.startsWith('\\\\')) return true;
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(text)) return false;
   if (/^(\.{1,2}[\\/]|[\\/]|~[\\/])/.test(text)) return true;

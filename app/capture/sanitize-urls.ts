@@ -23,12 +23,19 @@ export function policyFor(pageUrl: string, base: string): UrlPolicy {
   return { base, allowFileImages: pageUrl.startsWith('file:') };
 }
 
-/** Resolves `value` against `base`; null when it is not a URL at all. */
+/**
+ * Resolves `value` against `base`; null when it is not a URL at all. Credentials
+ * (`user:pass@`) are dropped: nothing Folio stores or shows (links, images, canonical URL)
+ * may carry a password a page happened to contain.
+ */
 export function resolveUrl(value: string, base: string): URL | null {
   const trimmed = value.trim();
   if (trimmed === '') return null;
   try {
-    return new URL(trimmed, base);
+    const url = new URL(trimmed, base);
+    url.username = '';
+    url.password = '';
+    return url;
   } catch {
     return null;
   }

@@ -160,18 +160,20 @@ describe('local files', () => {
     await expect(captureInput(join(root, 'saved') + '/')).rejects.toMatchObject({ code: 'FILE_UNREADABLE' });
   });
 
-  it('accepts file: URLs', async () => {
-    const { capture } = await captureInput(pathToFileURL(join(root, 'sf/saltmarsh.html')).href);
-    expect(capture.title).toBe('Bringing Back the Saltmarsh');
+  it('refuses file: URLs: local files are read only when given as a path', async () => {
+    await expect(captureInput(pathToFileURL(join(root, 'sf/saltmarsh.html')).href)).rejects.toMatchObject({
+      code: 'UNSUPPORTED_SCHEME',
+      message: expect.stringContaining('add it as a file instead of a URL'),
+    });
   });
 });
 
 describe('isLocalFileInput', () => {
   it('tells paths from web addresses', () => {
-    for (const path of ['./a.html', '../x/a.htm', '/tmp/a', 'file:///tmp/a.html', 'C:\\Users\\a\\page.html', 'D:/pages/a.html', 'saved.html', 'page.mhtml', '~/a.html']) {
+    for (const path of ['./a.html', '../x/a.htm', '/tmp/a', 'C:\\Users\\a\\page.html', 'D:/pages/a.html', 'saved.html', 'page.mhtml', '~/a.html']) {
       expect(isLocalFileInput(path), path).toBe(true);
     }
-    for (const url of ['https://example.com/a.html', 'http://x/', 'ftp://x/a.html', 'javascript:alert(1)', 'example.com/article', 'example.com']) {
+    for (const url of ['file:///tmp/a.html', 'https://example.com/a.html', 'http://x/', 'ftp://x/a.html', 'javascript:alert(1)', 'example.com/article', 'example.com']) {
       expect(isLocalFileInput(url), url).toBe(false);
     }
   });
