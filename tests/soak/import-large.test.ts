@@ -21,8 +21,10 @@ describe('a 100 MB CSV import', () => {
       `[import-large soak] ${(r.fileBytes / MB).toFixed(1)} MB, ${r.rows} rows in ${r.seconds.toFixed(1)} s (${Math.round(r.rows / r.seconds)} items/s); ` +
         `peak RSS ${(r.baselineRssBytes / MB).toFixed(0)} MB for 3 rows, +${(r.rssGrowthBytes / MB).toFixed(1)} MB for the 100 MB file`,
     );
-    // Reading the file whole would hold at least its 100 MB (plus the decoded string); a
-    // streamed import stays at a fraction of it.
-    expect(r.rssGrowthBytes).toBeLessThan(r.fileBytes / 2);
+    // Reading the file whole would hold at least its 100 MB, plus the decoded string (2 bytes
+    // per character in V8): a streamed import stays below the file's size. Measured here: +40 to
+    // +66 MB depending on machine load (SQLite's cache and WAL, V8's heap sizing), against +20 MB
+    // for the 10 MB file.
+    expect(r.rssGrowthBytes).toBeLessThan(r.fileBytes);
   }, 15 * 60_000);
 });
