@@ -42,11 +42,15 @@ const METHODS = {
   'stats.get': true,
   'settings.get': true,
   'settings.set': true,
+  'export.run': true,
+  'import.upload': true,
 } as const satisfies Record<MethodName, true>;
 
 const CORE_EVENTS = {
   'queue.progress': true,
   'library.changed': true,
+  'export.progress': true,
+  'import.progress': true,
 } as const satisfies Record<EventName, true>;
 
 const MENU_EVENTS = {

@@ -9,22 +9,37 @@ import { FolioError } from '../core/errors.js';
 import { tryNormalizeUrl } from '../core/url-normalize.js';
 import { toQueueItem, type QueueRunner } from '../queue/runner.js';
 import type { Archive } from '../store/archive.js';
+import { writeFileSync } from 'node:fs';
 import type { EventBus } from './events.js';
+import { createIoJobs, type IoJobs } from './io-jobs.js';
 
 export interface HandlerDeps {
   archive: Archive;
   events: EventBus;
   /** Runs what capture.add, queue.retry and articles.refresh queue (started by the caller or on first use). */
   runner: QueueRunner;
+  /** Export/import jobs (export.run, import.upload); default: made here, beside the archive. */
+  io?: IoJobs;
+}
+
+/**
+ * The IoJobs behind a handlers object, for the transport routes that are not JSON methods
+ * (the bridge's streamed upload and its export downloads) so every caller of createHandlers
+ * gets them without wiring a second object through.
+ */
+const ioOfHandlers = new WeakMap<FolioHandlers, IoJobs>();
+export function ioJobsOf(handlers: FolioHandlers): IoJobs | null {
+  return ioOfHandlers.get(handlers) ?? null;
 }
 
 export function createHandlers(deps: HandlerDeps): FolioHandlers {
   const { archive, events, runner } = deps;
+  const io = deps.io ?? createIoJobs({ archive, events, runner });
   const changed = (ids: number[]) => {
     if (ids.length > 0) events.emit('library.changed', { ids });
   };
 
-  return {
+  const handlers: FolioHandlers = {
     // ── Capture ─────────────────────────────────────────────────────────────────────────
     async 'capture.add'({ urls, tags, render }) {
       // Only web addresses: the UI is reachable over the loopback bridge, and a path here would
@@ -125,7 +140,19 @@ export function createHandlers(deps: HandlerDeps): FolioHandlers {
       // The runner reads the settings per job: the next capture uses the new values.
       return archive.updateSettings(partial);
     },
+
+    // ── Export and import ──────────────────────────────────────────────────────────────
+    async 'export.run'(input) {
+      return io.runExport(input);
+    },
+    async 'import.upload'({ name, data, fetch, importId }) {
+      const file = io.uploadPath(name);
+      writeFileSync(file, Buffer.from(data, 'base64'));
+      return io.startImport(file, { name, fetch: fetch ?? false, ...(importId ? { importId } : {}) });
+    },
   };
+  ioOfHandlers.set(handlers, io);
+  return handlers;
 }
 
 function isWebUrl(input: string): boolean {

@@ -35,6 +35,16 @@
  *                                     BAD_FORMAT / INVALID_INPUT…, 401 UNAUTHORIZED, 403 FORBIDDEN,
  *                                     404 UNKNOWN_METHOD / NOT_FOUND, 405 (other HTTP methods),
  *                                     413 TOO_LARGE, 415 UNSUPPORTED_TYPE (not JSON), 500 INTERNAL.
+ *   POST /api/import.upload?name=<file name>&fetch=0|1[&importId=<id>]
+ *                                     with `Content-Type: application/octet-stream`: the file's
+ *                                     bytes (at most maxUploadBytes, default 256 MB), streamed
+ *                                     to a file beside the archive, then imported in the
+ *                                     background. Answer at once: `{ok:true,value:{importId}}`;
+ *                                     progress as `import.progress` events. (With a JSON body the
+ *                                     route is the contract's base64 form, under maxBodyBytes.)
+ *   GET /exports/<downloadId>         a finished `export.run`: the file as an attachment
+ *                                     (Content-Disposition, nosniff, inert CSP), deleted once
+ *                                     sent; unknown or expired → 404.
  *   GET /api/events                   Server-Sent Events: `event: <name>\ndata: <json>\n\n` for
  *                                     every FolioEvents event, `: heartbeat` comments every 15 s.
  *   Other HTTP methods: 405 with an Allow header.
@@ -42,12 +52,15 @@
  * The server binds 127.0.0.1 only. Error bodies never echo request data except inside JSON
  * strings (escaped, served as application/json with nosniff).
  */
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dispatch } from '../api/dispatch.js';
 import type { EventBus } from '../api/events.js';
+import { ioJobsOf } from '../api/handlers.js';
+import type { IoJobs } from '../api/io-jobs.js';
 import type { ContractErrorCode, Envelope, FolioHandlers } from '../core/contract.js';
 import { FolioError } from '../core/errors.js';
 import { isAuthorized, sessionCookie, tokensEqual } from './auth.js';
@@ -59,6 +72,8 @@ import { refuseForeignRequest } from './request-guard.js';
 import { openEventStream } from './sse.js';
 import { readStaticFile } from './static-files.js';
 import { generateToken } from './token.js';
+import { serveDownload } from './download.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, isOctetStream, readUploadToFile } from './upload-body.js';
 
 export interface BridgeOptions {
   handlers: FolioHandlers;
@@ -72,6 +87,10 @@ export interface BridgeOptions {
   rendererDir?: string;
   /** Default 1 MB. */
   maxBodyBytes?: number;
+  /** The streamed import upload's cap; default 256 MB. */
+  maxUploadBytes?: number;
+  /** Export downloads and import uploads; default: the ones createHandlers made with `handlers`. */
+  io?: IoJobs;
   /** Server-sent events heartbeat interval; default 15 s. */
   heartbeatMs?: number;
 }
@@ -92,6 +111,7 @@ export const DEFAULT_BRIDGE_PORT = 4747;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const LOOPBACK = '127.0.0.1';
 const ASSET_PATH = /^\/assets\/([0-9a-f]{64})$/;
+const EXPORT_PATH = /^\/exports\/([A-Za-z0-9_-]{32})$/;
 const IMAGE_TYPE = /^image\/[a-z0-9][a-z0-9.+-]*$/i;
 /** Tokens go into a cookie and a URL as they are, so only URL- and cookie-safe characters. */
 const USABLE_TOKEN = /^[A-Za-z0-9._~-]{16,1024}$/;
@@ -110,6 +130,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   }
   const rendererDir = options.rendererDir ?? defaultRendererDir();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const io = options.io ?? ioJobsOf(options.handlers);
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const streams = new Set<() => void>();
   let port = 0; // known once listening; every request arrives after that
@@ -136,6 +158,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     if (path === '/bookmarklet') return sendHtml(res, 200, bookmarkletPage(port, token), PAGE_CSP);
     const asset = ASSET_PATH.exec(path);
     if (asset) return serveImage(res, asset[1]!);
+    const exported = EXPORT_PATH.exec(path);
+    if (exported && io) return serveDownload(res, io, exported[1]!, method === 'HEAD');
     return serveStatic(res, path);
   }
 
@@ -152,6 +176,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       return sendError(res, 405, 'INVALID_INPUT', 'API methods are called with POST and a JSON body.', { allow: 'POST' });
     }
     if (!isAuthorized(req.headers, token)) return sendError(res, 401, 'UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
+    if (path === '/api/import.upload' && io && isOctetStream(req.headers['content-type'])) return handleUpload(req, res, io);
     if (!isJsonContentType(req.headers['content-type'])) {
       return sendError(res, 415, 'UNSUPPORTED_TYPE', 'API requests must have Content-Type: application/json (UTF-8).');
     }
@@ -162,6 +187,34 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     }
     const envelope = await dispatch(options.handlers, path.slice('/api/'.length), body.value);
     sendJson(res, envelope.ok ? 200 : (STATUS_FOR_CODE[envelope.error.code] ?? 500), envelope);
+  }
+
+  /** The streamed import: bytes to a file, then the import runs on while we answer. */
+  async function handleUpload(req: http.IncomingMessage, res: http.ServerResponse, io: IoJobs): Promise<void> {
+    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+    const name = (query.get('name') ?? '').trim();
+    const importId = query.get('importId');
+    if (name === '' || name.length > 255) {
+      req.resume();
+      return sendError(res, 400, 'VALIDATION', 'Invalid input for import.upload: name: give the file name (1 to 255 characters) as ?name=…');
+    }
+    if (importId !== null && !/^[A-Za-z0-9_-]{8,64}$/.test(importId)) {
+      req.resume();
+      return sendError(res, 400, 'VALIDATION', 'Invalid input for import.upload: importId: use 8 to 64 letters, digits, - or _');
+    }
+    const file = io.uploadPath(name);
+    const upload = await readUploadToFile(req, file, maxUploadBytes);
+    if (!upload.ok) {
+      if (!upload.refusal) return;
+      res.setHeader('connection', 'close');
+      return sendError(res, upload.refusal.status, upload.refusal.code, upload.refusal.message);
+    }
+    if (upload.bytes === 0) {
+      rmSync(file, { force: true });
+      return sendError(res, 400, 'BAD_FORMAT', `"${name}" is empty (0 bytes); choose the exported file itself.`);
+    }
+    const started = io.startImport(file, { name, fetch: query.get('fetch') === '1', ...(importId ? { importId } : {}) });
+    sendJson(res, 200, { ok: true, value: started });
   }
 
   async function handleRoot(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {

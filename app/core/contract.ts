@@ -66,6 +66,37 @@ export interface QueueStatus {
 }
 
 export type ExportFormat = 'markdown' | 'html' | 'epub' | 'json' | 'bibtex' | 'csl-json';
+export const EXPORT_FORMAT_NAMES = ['markdown', 'html', 'epub', 'json', 'bibtex', 'csl-json'] as const satisfies readonly ExportFormat[];
+
+/** A finished UI export, waiting to be downloaded (GET /exports/<downloadId> on the bridge). */
+export interface ExportReady {
+  exportId: string;
+  downloadId: string;
+  /** What the download is called, e.g. folio-2026-01-31.zip. */
+  fileName: string;
+  articles: number;
+  images: number;
+  bytes: number;
+}
+/** How a UI import ended (the CLI's ImportSummary, minus the server-side path). */
+export interface ImportOutcome {
+  name: string;
+  format: string;
+  items: number;
+  saved: number;
+  bookmarked: number;
+  duplicate: number;
+  skipped: number;
+  failed: number;
+  /** The first few failed items, with their line in the file when known. */
+  failures: { line: number | null; url: string; error: string }[];
+  /** Set when the file was broken part-way (what came before was imported) or unreadable. */
+  error?: { code: string; message: string; line: number | null };
+}
+/** Client-chosen ids let the UI match progress events that arrive before the call returns. */
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'use 8 to 64 letters, digits, - or _');
+/** Base64 uploads over IPC/JSON are capped at 50 MB of file (the bridge streams larger ones). */
+export const MAX_BASE64_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 export const contract = {
   // Capture
@@ -123,6 +154,31 @@ export const contract = {
   // Settings
   'settings.get': method<Settings>()(z.object({})),
   'settings.set': method<Settings>()(SettingsSchema.partial()),
+
+  // Export and import from the UI
+  /** Writes the export to a temporary file; progress as `export.progress`; then download it. */
+  'export.run': method<ExportReady>()(
+    z.object({
+      format: z.enum(EXPORT_FORMAT_NAMES),
+      query: z.string().trim().min(1).max(20_000).optional(),
+      tag: tag.optional(),
+      ids: ids.optional(),
+      exportId: jobId.optional(),
+    }),
+  ),
+  /**
+   * Imports a file (bookmarks HTML, CSV, JSON, zip, or one saved .html page) given as base64;
+   * answers at once, progress and the outcome come as `import.progress`. The loopback bridge
+   * also takes the raw bytes (application/octet-stream, up to 256 MB) on the same route.
+   */
+  'import.upload': method<{ importId: string }>()(
+    z.object({
+      name: z.string().trim().min(1).max(255),
+      data: z.base64().max(Math.ceil(MAX_BASE64_UPLOAD_BYTES / 3) * 4, 'the file is over 50 MB; use folio import on the command line'),
+      fetch: z.boolean().optional(),
+      importId: jobId.optional(),
+    }),
+  ),
 } as const;
 
 export type Contract = typeof contract;
@@ -142,6 +198,9 @@ export type FolioHandlers = { [M in MethodName]: (input: ParsedInputOf<M>) => Pr
 export interface FolioEvents {
   'queue.progress': { item: QueueItem; status: Omit<QueueStatus, 'items'> };
   'library.changed': { ids: number[] };
+  'export.progress': { exportId: string; done: number; total: number };
+  /** `done` with `outcome` once the import has finished (or failed as a whole). */
+  'import.progress': { importId: string; name: string; read: number; settled: number; done?: true; outcome?: ImportOutcome };
 }
 export type EventName = keyof FolioEvents;
 

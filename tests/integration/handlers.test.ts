@@ -171,6 +171,12 @@ describe('contract handlers over a real archive', () => {
     expect(await call('articles.setTags', { id: 424242, tags: ['x'] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  // Export/import are covered in depth by handlers-io.test.ts; here, that they answer at all.
+  it('export.run writes a downloadable export; import.upload validates its base64', async () => {
+    expect((await ok('export.run', { format: 'csl-json' })).fileName).toMatch(/-citations\.json$/);
+    expect(await call('import.upload', { name: 'x.csv', data: 'not base64!' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
   it('exercised every method of the contract', () => {
     expect([...called].sort()).toEqual([...METHOD_NAMES].sort());
   });

@@ -3,7 +3,13 @@ import { unwrapEnvelope } from './envelope.js';
 import { FolioClientError } from './errors.js';
 import { Listeners, type ConnectionState, type Transport } from './transport.js';
 
-const EVENT_NAMES: EventName[] = ['queue.progress', 'library.changed'];
+/** `satisfies` makes the type checker fail when the contract gains an event not listed here. */
+const EVENT_NAMES = Object.keys({
+  'queue.progress': true,
+  'library.changed': true,
+  'export.progress': true,
+  'import.progress': true,
+} as const satisfies Record<EventName, true>) as EventName[];
 
 /**
  * The loopback bridge served by `folio serve`. Every URL is RELATIVE so the UI works under

@@ -24,6 +24,8 @@ const METHODS = {
   'stats.get': true,
   'settings.get': true,
   'settings.set': true,
+  'export.run': true,
+  'import.upload': true,
 } as const satisfies Record<MethodName, true>;
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];

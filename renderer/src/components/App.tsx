@@ -16,6 +16,8 @@ import { AddPanel, type AddPanelHandle } from './AddPanel.js';
 import type { ArticleListHandle } from './ArticleList.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { DisplaySettings } from './DisplaySettings.js';
+import { ExportDialog } from './ExportDialog.js';
+import { ImportDrop } from './ImportDrop.js';
 import { ListPane, type SortChoice } from './ListPane.js';
 import { Reader } from './Reader.js';
 import type { SearchBoxHandle } from './SearchBox.js';
@@ -288,15 +290,20 @@ export function App({ initialAdd }: { initialAdd: { text: string; autoSave: bool
           onFilter={chooseFilter}
           onShortcuts={openHelp}
           addPanel={
-            <AddPanel
-              items={queue.items}
-              add={queue.add}
-              retry={queue.retry}
-              clearFinished={queue.clearFinished}
-              onOpenArticle={openArticle}
-              initial={initialAdd}
-              handle={addPanel}
-            />
+            <>
+              <ImportDrop>
+                <AddPanel
+                  items={queue.items}
+                  add={queue.add}
+                  retry={queue.retry}
+                  clearFinished={queue.clearFinished}
+                  onOpenArticle={openArticle}
+                  initial={initialAdd}
+                  handle={addPanel}
+                />
+              </ImportDrop>
+              <ExportDialog source={source} />
+            </>
           }
           display={<DisplaySettings settings={settings} update={updateSettings} />}
         />
