@@ -24,6 +24,7 @@ import type { SearchBoxHandle } from './SearchBox.js';
 import { ShortcutHelp } from './ShortcutHelp.js';
 import { Sidebar, type Filter } from './Sidebar.js';
 import { ToastView } from './ToastView.js';
+import { useMenuCommands } from '../state/use-menu-commands.js';
 
 /** Which pane is shown when the window is too narrow for three (small windows, 200 % zoom). */
 type NarrowView = 'sidebar' | 'list' | 'reader';
@@ -278,6 +279,17 @@ export function App({ initialAdd }: { initialAdd: { text: string; autoSave: bool
   }, []);
   const openHelp = useCallback(() => setHelpOpen(true), []);
   const closeHelp = useCallback(() => setHelpOpen(false), []);
+  useMenuCommands({
+    'menu.addUrl': showAdd,
+    'menu.find': () => {
+      if (view === 'sidebar') setView('list');
+      searchBox.current?.focus();
+    },
+    'menu.shortcuts': openHelp,
+    // The import picker and the export dialog own their state; the menu presses their buttons.
+    'menu.import': () => document.querySelector<HTMLInputElement>('input[type=file][aria-label="Import file"]')?.click(),
+    'menu.export': () => document.querySelector<HTMLButtonElement>('button.export-open')?.click(),
+  });
 
   return (
     <div className="app" data-view={view}>
