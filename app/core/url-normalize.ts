@@ -93,6 +93,27 @@ export function tryNormalizeUrl(url: string): string | null {
   return parsed.href;
 }
 
+/**
+ * The form of a URL Folio stores and shows: credentials, tracking parameters and a plain
+ * fragment removed, everything else (path and its trailing slash, parameter order) as the page
+ * gave it, since a server may treat /a and /a/ as different pages. Null for a non-URL.
+ */
+export function cleanUrl(url: string): string | null {
+  if (typeof url !== 'string') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return null;
+  }
+  if (parsed.protocol.length <= 2) return null;
+  parsed.username = '';
+  parsed.password = '';
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') parsed.search = cleanQuery(parsed.search, false);
+  if (!/^#[!/]/.test(parsed.hash)) parsed.hash = '';
+  return parsed.href;
+}
+
 /** Removes credentials only (for URLs shown or stored as given). Non-URLs pass through unchanged. */
 export function stripCredentials(url: string): string {
   try {
@@ -120,7 +141,7 @@ export function siteHost(url: string): string {
  * `name=value` segments so that values keep their exact encoding (re-serialising through
  * URLSearchParams would turn `%20` into `+` and `?a` into `?a=`).
  */
-function cleanQuery(search: string): string {
+function cleanQuery(search: string, sort = true): string {
   if (search.length <= 1) return '';
   const kept: { name: string; raw: string }[] = [];
   for (const raw of search.slice(1).split('&')) {
@@ -130,7 +151,7 @@ function cleanQuery(search: string): string {
     if (isTrackingParam(name)) continue;
     kept.push({ name, raw });
   }
-  kept.sort((a, b) => compare(a.name, b.name) || compare(a.raw, b.raw));
+  if (sort) kept.sort((a, b) => compare(a.name, b.name) || compare(a.raw, b.raw));
   return kept.length === 0 ? '' : `?${kept.map((k) => k.raw).join('&')}`;
 }
 

@@ -3,7 +3,7 @@ import { FolioError } from '../core/errors.js';
 import { unspacedRuns } from '../core/query/scripts.js';
 import type { Capture, Extractor, ImageBlob } from '../core/types.js';
 import { ASSET_SCHEME } from '../core/types.js';
-import { siteHost, stripCredentials, tryNormalizeUrl } from '../core/url-normalize.js';
+import { cleanUrl, siteHost, stripCredentials, tryNormalizeUrl } from '../core/url-normalize.js';
 import { compressText, decompressText, type Compressed } from './compress.js';
 import type { StoreContext } from './context.js';
 import { filterSql, listFilters } from './filters.js';
@@ -117,8 +117,11 @@ export class ArticlesRepo {
         return { id: existing.id, created: false, outcome: existing.deleted_at !== null ? 'restored' : 'upgraded' };
       }
       const id = this.insertRow('captured', content, savedAt ?? this.ctx.now(), opts);
-      this.writeContent(id, content);
+      // Tags before content: the search row is then inserted once with its tags (writeSearchText
+      // reads them). Tagging after would make FTS5 delete and re-index the whole text again —
+      // measured at 2.3x the cost of a save (issue #6, /work/notes/perf-results.md).
       if (opts.tags?.length) this.tags.set(id, opts.tags);
+      this.writeContent(id, content);
       return { id, created: true, outcome: 'created' };
     });
   }
@@ -159,16 +162,17 @@ export class ArticlesRepo {
       const content: PreparedContent = {
         ...emptyContent(),
         urlKeys: [url],
-        url,
-        finalUrl: tryNormalizeUrl(finalUrl) ?? url,
+        url: cleanUrl(finalUrl) ?? url,
+        finalUrl: cleanUrl(finalUrl) ?? url,
         input: finalUrl,
         host: siteHost(url),
         title,
       };
       const id = this.insertRow('bookmark', content, savedAt ?? this.ctx.now(), input);
       this.linkUrls(id, content.urlKeys);
-      this.writeSearchText(id, content);
+      // Tags first, so the search row is indexed once with them (see saveCapture).
       if (input.tags?.length) this.tags.set(id, input.tags);
+      this.writeSearchText(id, content);
       return { id, created: true, outcome: 'created' };
     });
   }
@@ -548,16 +552,22 @@ export class ArticlesRepo {
     for (const key of keys) insert.run(key, id);
   }
 
-  /** Upserts the searchable text; tags are left to TagsRepo (they change on their own). */
+  /**
+   * Upserts the searchable text. A new row takes the article's current tags (same text as
+   * TagsRepo writes), so tagging before this call costs no second FTS5 pass; an existing row
+   * keeps its tags, which TagsRepo maintains when they change.
+   */
   private writeSearchText(id: number, c: PreparedContent): void {
     const site = [c.siteName, c.host].filter(Boolean).join(' ');
     this.ctx
       .stmt(
-        `INSERT INTO article_search (article_id, title, byline, site, text, cjk_text) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO article_search (article_id, title, byline, site, text, cjk_text, tags) VALUES (?, ?, ?, ?, ?, ?,
+           coalesce((SELECT group_concat(name, ' ') FROM (SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                     WHERE at.article_id = ? ORDER BY t.name)), ''))
          ON CONFLICT (article_id) DO UPDATE SET title = excluded.title, byline = excluded.byline, site = excluded.site,
            text = excluded.text, cjk_text = excluded.cjk_text`,
       )
-      .run(id, c.title, c.byline ?? '', site, c.text, unspacedRuns(`${c.text}`));
+      .run(id, c.title, c.byline ?? '', site, c.text, unspacedRuns(`${c.text}`), id);
   }
 }
 
@@ -610,11 +620,13 @@ function isHomePageOf(canonical: string, page: string): boolean {
 function prepareCapture(capture: Capture, blobs: readonly ImageBlob[], keys: string[]): PreparedContent {
   const finalUrl = stripCredentials(capture.finalUrl || capture.url);
   const images = prepareImages(capture.url, capture.images ?? [], blobs);
-  const canonical = capture.canonicalUrl ? tryNormalizeUrl(capture.canonicalUrl) : null;
+  // Stored and shown in their clean form (see cleanUrl); the normalised form is for the dedup
+  // keys only, since a server may treat /a and /a/ as different pages.
+  const canonical = capture.canonicalUrl ? cleanUrl(capture.canonicalUrl) : null;
   return {
     urlKeys: keys,
-    url: keys[0]!,
-    finalUrl: tryNormalizeUrl(finalUrl) ?? finalUrl,
+    url: cleanUrl(capture.url) ?? keys[0]!,
+    finalUrl: cleanUrl(finalUrl) ?? finalUrl,
     canonicalUrl: canonical,
     input: stripCredentials(capture.input || capture.url),
     host: siteHost(finalUrl),

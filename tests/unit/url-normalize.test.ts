@@ -143,3 +143,13 @@ describe('stripCredentials and siteHost', () => {
     expect(siteHost('nonsense')).toBe('');
   });
 });
+
+describe('cleanUrl (the stored, shown form)', () => {
+  it('drops credentials, tracking parameters and plain fragments but keeps the path as given', async () => {
+    const { cleanUrl } = await import('../../app/core/url-normalize.js');
+    expect(cleanUrl('https://bob:pw@Example.com/a/?b=2&utm_source=x&a=1#section')).toBe('https://example.com/a/?b=2&a=1');
+    expect(cleanUrl('http://example.com/gallery/')).toBe('http://example.com/gallery/');
+    expect(cleanUrl('https://example.com/app#/route')).toBe('https://example.com/app#/route');
+    expect(cleanUrl('not a url')).toBeNull();
+  });
+});
