@@ -15,7 +15,7 @@ export async function startCore(archivePath: string): Promise<RunningCore> {
   const events = createEventBus();
   const extractPool = createExtractPool();
   const runner = createQueueRunner({ archive, events, extractPool });
-  const handlers = createHandlers({ archive, events, runner });
+  const handlers = createHandlers({ archive, events, runner, extractPool });
   // Finishes whatever a previous run left queued (the runner requeues jobs left running).
   runner.start();
   return {

@@ -12,6 +12,7 @@ import type { Archive } from '../store/archive.js';
 import { writeFileSync } from 'node:fs';
 import type { EventBus } from './events.js';
 import { createIoJobs, type IoJobs } from './io-jobs.js';
+import type { ExtractPool } from '../capture/extract-pool.js';
 
 export interface HandlerDeps {
   archive: Archive;
@@ -20,6 +21,8 @@ export interface HandlerDeps {
   runner: QueueRunner;
   /** Export/import jobs (export.run, import.upload); default: made here, beside the archive. */
   io?: IoJobs;
+  /** The extraction pool the runner uses; fetching imports use it too. */
+  extractPool?: Pick<ExtractPool, 'extract'>;
 }
 
 /**
@@ -34,7 +37,7 @@ export function ioJobsOf(handlers: FolioHandlers): IoJobs | null {
 
 export function createHandlers(deps: HandlerDeps): FolioHandlers {
   const { archive, events, runner } = deps;
-  const io = deps.io ?? createIoJobs({ archive, events, runner });
+  const io = deps.io ?? createIoJobs({ archive, events, runner, ...(deps.extractPool ? { extractPool: deps.extractPool } : {}) });
   const changed = (ids: number[]) => {
     if (ids.length > 0) events.emit('library.changed', { ids });
   };

@@ -24,6 +24,7 @@ import { inspectInput } from '../import/read-input.js';
 import type { QueueRunner } from '../queue/runner.js';
 import type { Archive } from '../store/archive.js';
 import type { EventBus } from './events.js';
+import type { ExtractPool } from '../capture/extract-pool.js';
 
 export interface IoJobs {
   /** Runs one export to completion (announcing `export.progress`) and makes it downloadable. */
@@ -59,6 +60,8 @@ export interface IoJobsDeps {
   archive: Archive;
   events: EventBus;
   runner: QueueRunner;
+  /** The extraction pool a fetching import's captures use (the app's own). */
+  extractPool?: Pick<ExtractPool, 'extract'>;
   /** How long an unclaimed export is kept; default one hour. */
   downloadTtlMs?: number;
 }
@@ -158,6 +161,7 @@ export function createIoJobs(deps: IoJobsDeps): IoJobs {
     try {
       const summary = await importFile(archive, file, {
         fetch,
+        ...(deps.extractPool ? { extractPool: deps.extractPool } : {}),
         onItem: (report) => {
           if (report.id !== undefined && (report.status === 'saved' || report.status === 'bookmarked')) newIds.push(report.id);
           if (report.status === 'failed' && failures.length < MAX_LISTED_FAILURES) {

@@ -6,6 +6,7 @@
  */
 import { createEventBus } from '../api/events.js';
 import type { CaptureOptions } from '../capture/capture-options.js';
+import type { ExtractPool } from '../capture/extract-pool.js';
 import { asFolioError } from '../core/errors.js';
 import { normalizeTags } from '../core/query/tags.js';
 import { createQueueRunner, type QueueRunner } from '../queue/runner.js';
@@ -28,6 +29,8 @@ export interface ImportOptions {
   captureOptions?: CaptureOptions | (() => CaptureOptions);
   /** Queue concurrency (default: the runner's). */
   concurrency?: number;
+  /** Where queued captures are extracted; without it, on this thread (slow, and it blocks). */
+  extractPool?: Pick<ExtractPool, 'extract'>;
   /** Called once per item as its outcome is known. */
   onItem?: (report: ItemReport) => void;
   /** Called with the number of items read so far and settled so far. */
@@ -137,6 +140,7 @@ class QueuedImport {
       events,
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...(opts.captureOptions ? { captureOptions: opts.captureOptions } : {}),
+      ...(opts.extractPool ? { extractPool: opts.extractPool } : {}),
     });
     this.unsubscribe = events.on('queue.progress', ({ item }) => {
       if (item.status !== 'saved' && item.status !== 'duplicate' && item.status !== 'failed') return;

@@ -13,8 +13,14 @@ import { benchCapture } from './capture-bench.js';
 import { buildArchive } from './archive-bench.js';
 import { benchSearch } from './search-bench.js';
 import { loadCorpusPages, textSource, type CorpusPage } from './corpus.js';
+import { benchExport } from './export-bench.js';
+import { benchImport } from './import-bench.js';
+import { benchMemory } from './memory-bench.js';
+import { benchUi, uiSkipReason } from './ui-bench.js';
 
-const SECTIONS = ['capture', 'store', 'search'] as const;
+const SECTIONS = ['capture', 'store', 'search', 'ui', 'export', 'import', 'memory'] as const;
+/** Sections that read the generated archive, so need the store section to build it. */
+const NEEDS_ARCHIVE: readonly Section[] = ['store', 'search', 'ui', 'export'];
 type Section = (typeof SECTIONS)[number];
 
 const program = new Command()
@@ -24,8 +30,14 @@ const program = new Command()
   .option('--out <file>', 'write the JSON results here', 'bench-results.json')
   .option('--only <sections>', `comma-separated subset of: ${SECTIONS.join(', ')}`)
   .option('--repeats <r>', 'repeated runs per figure', (v) => Number.parseInt(v, 10), 3)
+  .option('--export-articles <n>', 'articles per Markdown export run', (v) => Number.parseInt(v, 10), 1000)
+  .option('--import-items <n>', 'bookmarks per import run', (v) => Number.parseInt(v, 10), 5000)
+  .option('--memory-pages <n>', 'pages fetched by the memory section\'s import', (v) => Number.parseInt(v, 10), 1000)
   .parse();
-const opts = program.opts<{ scale: number; corpus?: string; out: string; only?: string; repeats: number }>();
+const opts = program.opts<{
+  scale: number; corpus?: string; out: string; only?: string; repeats: number;
+  exportArticles: number; importItems: number; memoryPages: number;
+}>();
 const only = new Set<Section>((opts.only?.split(',') as Section[] | undefined) ?? SECTIONS);
 
 /** Without --corpus, the project's own fixture pages stand in for capture. */
@@ -67,7 +79,7 @@ try {
     row('capture.overhead_pct', c.overhead_pct, 'single worker vs bare; target ≤ 15');
   }
   const dbPath = join(tmp, 'bench.db');
-  if (only.has('store') || only.has('search')) {
+  if (NEEDS_ARCHIVE.some((s) => only.has(s))) {
     console.error(`store: building an archive of ${opts.scale} articles…`);
     const source = await textSource(corpus);
     const s = buildArchive(dbPath, opts.scale, source);
@@ -86,6 +98,43 @@ try {
     row('search.max_ms', q.max_ms);
     row('search.cjk_p95_ms', q.cjk_p95_ms, 'target ≤ 30');
     row('search.naive_like_p95_ms', q.naive_like_p95_ms, 'LIKE scan baseline');
+  }
+  if (only.has('ui')) {
+    const skip = uiSkipReason();
+    if (skip) {
+      console.warn(`ui: skipped: ${skip}`);
+      results.ui = { skipped: skip };
+    } else {
+      console.error('ui: Chromium against folio serve…');
+      const u = await benchUi(dbPath, opts.repeats);
+      results.ui = u;
+      row('ui.first_paint_ms', u.first_paint_ms, 'target ≤ 1000');
+      row('ui.keystroke_p95_ms', u.keystroke_p95_ms, 'Enter → results painted; target ≤ 50');
+      row('ui.api_p95_ms', u.api_p95_ms, 'same queries, HTTP API alone (baseline)');
+    }
+  }
+  if (only.has('export')) {
+    console.error(`export: Markdown, ${opts.exportArticles} articles × ${opts.repeats} runs…`);
+    const e = await benchExport(dbPath, opts.exportArticles, opts.repeats, tmp);
+    results.export = e;
+    row('export.articles_per_s', e.articles_per_s, 'Markdown; target ≥ 500');
+    row('export.baseline_read_per_s', e.baseline_read_per_s, 'iterateArticles alone');
+  }
+  if (only.has('import')) {
+    console.error(`import: ${opts.importItems} bookmarks, --no-fetch × ${opts.repeats} runs…`);
+    const i = await benchImport(opts.importItems, opts.repeats, tmp);
+    results.import = i;
+    row('import.items_per_s', i.items_per_s, 'bookmarks HTML, --no-fetch');
+    row('import.baseline_add_bookmark_per_s', i.baseline_add_bookmark_per_s, 'addBookmark alone');
+  }
+  if (only.has('memory')) {
+    const pages = corpus.length ? corpus : fixturePages();
+    console.error(`memory: importing ${opts.memoryPages} pages from a local server…`);
+    const m = await benchMemory(pages, opts.memoryPages, tmp);
+    results.memory = m;
+    results.eventloop = { max_delay_ms: m.eventloop_max_delay_ms, p99_delay_ms: m.eventloop_p99_delay_ms };
+    row('memory.peak_rss_mb', m.peak_rss_mb, `${m.saved}/${m.pages} saved in ${m.seconds} s; target ≤ 400`);
+    row('eventloop.max_delay_ms', m.eventloop_max_delay_ms, 'import process main thread; target ≤ 50');
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

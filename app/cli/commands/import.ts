@@ -52,21 +52,27 @@ export function registerImportCommand(program: Command): void {
 async function runImport(file: string, flags: ImportFlags): Promise<void> {
   // Loaded here, not at the top: extraction (jsdom) and the queue are heavy, and every other
   // command would pay for them at start-up.
-  const [{ importFile }, { captureOptionsFromSettings }, { resolveArchivePath }, { openArchive }] = await Promise.all([
+  const [{ importFile }, { captureOptionsFromSettings }, { resolveArchivePath }, { openArchive }, { createExtractPool }] = await Promise.all([
     import('../../import/import-run.js'),
     import('../../queue/capture-settings.js'),
     import('../../store/default-path.js'),
     import('../../store/open-archive.js'),
+    import('../../capture/extract-pool.js'),
   ]);
   const archive = openArchive(resolveArchivePath(flags.db));
   const bar = !flags.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'importing {bar} {value}/{total} items', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   let summary: ImportSummary;
+  // Pages a fetching import captures are cleaned in worker threads, started on first use (an
+  // import of bookmarks or of exports with content never needs them).
+  let pool: ReturnType<typeof createExtractPool> | null = null;
+  const extractPool = { extract: (html: string, url: string) => (pool ??= createExtractPool()).extract(html, url) };
   try {
     bar?.start(0, 0);
     summary = await importFile(archive, file, {
       format: flags.format,
       fetch: flags.fetch,
       tags: flags.tag,
+      extractPool,
       captureOptions: () => captureOptionsFromSettings(archive.getSettings()),
       onItem: flags.json ? (r) => writeJsonLine(r) : (r) => reportFailure(r, bar !== null),
       onProgress: ({ read, settled }) => {
@@ -77,6 +83,7 @@ async function runImport(file: string, flags: ImportFlags): Promise<void> {
   } finally {
     bar?.stop();
     archive.close();
+    await (pool as ReturnType<typeof createExtractPool> | null)?.close();
   }
   if (flags.json) writeJsonLine({ summary: true, ...summary });
   else process.stdout.write(describe(summary) + '\n');

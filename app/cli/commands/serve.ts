@@ -60,7 +60,7 @@ async function runServe(flags: ServeFlags): Promise<void> {
     const events = createEventBus();
     extractPool = createExtractPool();
     runner = createQueueRunner({ archive, events, extractPool });
-    const handlers = createHandlers({ archive, events, runner });
+    const handlers = createHandlers({ archive, events, runner, extractPool });
     // Finishes whatever a previous run left queued (jobs left running are requeued).
     runner.start();
     const bridge = await startBridge({
