@@ -14,7 +14,7 @@ import { createAssetProtocolHandler } from './asset-protocol.js';
 import { startCoreHost, type CoreHost } from './capture-host.js';
 import { EVENT_CHANNEL, MENU_CHANNEL } from './channels.js';
 import { hardenSession, hardenWebContents } from './harden.js';
-import { registerInvokeHandler } from './ipc.js';
+import { registerInvokeHandler, registerSaveExportHandler } from './ipc.js';
 import { buildMenuTemplate, type MenuEventName } from './menu-template.js';
 import { appFiles, archivePath, userDataDir } from './paths.js';
 import { APP_SCHEME, ASSET_SCHEME, PRIVILEGED_SCHEMES } from './schemes.js';
@@ -85,6 +85,7 @@ function run(): void {
     protocol.handle(APP_SCHEME, createAppProtocolHandler(files.rendererDir));
     protocol.handle(ASSET_SCHEME, createAssetProtocolHandler((sha256) => host.getImage(sha256)));
     registerInvokeHandler({ window: () => mainWindow, invoke: (method, input) => host.invoke(method, input) });
+    registerSaveExportHandler({ window: () => mainWindow, archivePath: dbPath });
 
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(

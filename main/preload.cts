@@ -16,12 +16,13 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EventName, MethodName } from '../app/core/contract.js';
-import type { EVENT_CHANNEL, INVOKE_CHANNEL, MENU_CHANNEL } from './channels.js';
+import type { EVENT_CHANNEL, INVOKE_CHANNEL, MENU_CHANNEL, SAVE_EXPORT_CHANNEL } from './channels.js';
 import type { MenuEventName } from './menu-template.js';
 
 const INVOKE: typeof INVOKE_CHANNEL = 'folio:invoke';
 const EVENTS: typeof EVENT_CHANNEL = 'folio:event';
 const MENU: typeof MENU_CHANNEL = 'folio:menu';
+const SAVE_EXPORT: typeof SAVE_EXPORT_CHANNEL = 'folio:save-export';
 
 const METHODS = {
   'capture.add': true,
@@ -123,6 +124,10 @@ const bridge = {
     if (isKey(CORE_EVENTS, event)) return subscribeCore(event, fn);
     if (isKey(MENU_EVENTS, event)) return subscribeMenu(event, fn);
     throw new TypeError(`folio.on: unknown event ${JSON.stringify(String(event).slice(0, 100))}`);
+  },
+  /** Saves a finished export (export.run's downloadId) where the user chooses, via a save dialog. */
+  saveExport(downloadId: string, fileName: string): Promise<unknown> {
+    return ipcRenderer.invoke(SAVE_EXPORT, String(downloadId), String(fileName));
   },
   platform: process.platform,
 };

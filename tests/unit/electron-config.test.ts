@@ -180,15 +180,28 @@ describe('main/ security settings', () => {
     for (const s of PRIVILEGED_SCHEMES) expect(s.privileges?.bypassCSP ?? false).toBe(false);
   });
 
-  it('IPC has one channel and checks the sender frame before reaching the core', () => {
+  it('IPC has two channels, each checking the sender frame before doing anything', () => {
     const ipc = read('main/ipc.ts');
-    expect(callsTo('main/ipc.ts', 'handle')).toHaveLength(1);
-    expect(ipc).toMatch(/ipcMain\.handle\(INVOKE_CHANNEL,/);
-    const check = ipc.indexOf('isTrustedSender(senderInfo(event)');
-    const forward = ipc.indexOf('options.invoke(method, input)');
-    expect(check).toBeGreaterThan(0);
+    expect(callsTo('main/ipc.ts', 'handle')).toHaveLength(2);
+    // folio:invoke: the check, then the core.
+    const invokeAt = ipc.indexOf('ipcMain.handle(INVOKE_CHANNEL,');
+    const check = ipc.indexOf('if (!fromMainWindow(event, options.window()))', invokeAt);
+    const forward = ipc.indexOf('options.invoke(method, input)', invokeAt);
+    expect(invokeAt).toBeGreaterThan(0);
+    expect(check).toBeGreaterThan(invokeAt);
     expect(forward).toBeGreaterThan(check);
-    expect(ipc.slice(check, forward)).toMatch(/if \(!trusted\) \{[\s\S]*return forbidden\(\);/);
+    expect(ipc.slice(check, forward)).toMatch(/return forbidden\(\);/);
+    // folio:save-export: the check, then the path check, then the dialog and the copy.
+    const saveAt = ipc.indexOf('ipcMain.handle(SAVE_EXPORT_CHANNEL,');
+    const saveCheck = ipc.indexOf('if (!fromMainWindow(event, win)) return', saveAt);
+    const pathCheck = ipc.indexOf('exportFileFor(', saveAt);
+    const dialogAt = ipc.indexOf('dialog.showSaveDialog(', saveAt);
+    expect(saveAt).toBeGreaterThan(0);
+    expect(saveCheck).toBeGreaterThan(saveAt);
+    expect(pathCheck).toBeGreaterThan(saveCheck);
+    expect(dialogAt).toBeGreaterThan(pathCheck);
+    // The sender check itself: the main window's top frame, by isTrustedSender.
+    expect(ipc).toMatch(/function fromMainWindow[\s\S]*isTrustedSender\(senderInfo\(event\)/);
     for (const f of mainSources.filter((f) => f !== 'main/ipc.ts')) expect(read(f), f).not.toMatch(/ipcMain\.(handle|on)\(/);
   });
 
@@ -262,12 +275,18 @@ describe('build/main/preload.cjs', () => {
     expect(readFileSync(file, 'utf8')).not.toMatch(/^\s*(import|export)\s/m);
   });
 
-  it.skipIf(!built)('exposes exactly window.folio = { invoke, on, platform }', () => {
+  it.skipIf(!built)('exposes exactly window.folio = { invoke, on, saveExport, platform }', () => {
     const { exposed } = loadPreload();
     expect([...exposed.keys()]).toEqual(['folio']);
     const folio = exposed.get('folio');
-    expect(Object.keys(folio).sort()).toEqual(['invoke', 'on', 'platform']);
+    expect(Object.keys(folio).sort()).toEqual(['invoke', 'on', 'platform', 'saveExport']);
     expect(folio.platform).toBe('linux');
+  });
+
+  it.skipIf(!built)('saveExport asks main over folio:save-export with string arguments only', async () => {
+    const { exposed, ipcRenderer } = loadPreload();
+    await exposed.get('folio').saveExport({ toString: () => 'id' }, 'notes-markdown.zip');
+    expect(ipcRenderer.calls).toEqual([['folio:save-export', 'id', 'notes-markdown.zip']]);
   });
 
   it.skipIf(!built)('forwards every contract method over folio:invoke and refuses other names without IPC', async () => {

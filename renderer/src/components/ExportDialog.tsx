@@ -4,6 +4,7 @@ import { errorMessage } from '../api/client.js';
 import { useClient } from '../state/client-context.js';
 import type { ListSource } from '../state/list-source.js';
 import { currentListScope, EXPORT_CHOICES, formatBytes, newJobId } from '../lib/io-text.js';
+import { desktopSaver, SaveExportButton } from './SaveExportButton.js';
 
 type Phase = { kind: 'choosing' } | { kind: 'running'; exportId: string; done: number; total: number } | { kind: 'ready'; result: ExportReady } | { kind: 'failed'; message: string };
 
@@ -13,6 +14,7 @@ type Phase = { kind: 'choosing' } | { kind: 'running'; exportId: string; done: n
  * served once by the bridge (GET exports/<downloadId>) and deleted after.
  */
 export function ExportDialog({ source }: { source: ListSource }) {
+  const saver = desktopSaver();
   const client = useClient();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -97,10 +99,16 @@ export function ExportDialog({ source }: { source: ListSource }) {
           {phase.kind === 'ready' && (
             <p role="status" className="export-ready">
               Exported {phase.result.articles} article{phase.result.articles === 1 ? '' : 's'} ({formatBytes(phase.result.bytes)}).{' '}
-              <a href={`exports/${encodeURIComponent(phase.result.downloadId)}`} download={phase.result.fileName}>
-                Download {phase.result.fileName}
-              </a>{' '}
-              <small>(the link works once, for an hour)</small>
+              {saver ? (
+                <SaveExportButton saver={saver} downloadId={phase.result.downloadId} fileName={phase.result.fileName} />
+              ) : (
+                <>
+                  <a href={`exports/${encodeURIComponent(phase.result.downloadId)}`} download={phase.result.fileName}>
+                    Download {phase.result.fileName}
+                  </a>{' '}
+                  <small>(the link works once, for an hour)</small>
+                </>
+              )}
             </p>
           )}
           {phase.kind === 'failed' && (
