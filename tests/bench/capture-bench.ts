@@ -26,6 +26,15 @@ export interface CaptureResult {
   failures: number;
 }
 
+/**
+ * Pages were saved against http://fakehost/ and also reference real hosts (CDNs, ad servers);
+ * this machine has no network, so every absolute http(s) origin points at the local server,
+ * which answers any image path with a PNG. Both sides of the comparison parse the same text.
+ */
+function localize(html: string, origin: string): string {
+  return html.replace(/https?:\/\/[a-z0-9.-]+(?::\d+)?(?=[/"'\s)])/gi, origin);
+}
+
 async function serveCorpus(pages: CorpusPage[]): Promise<{ origin: string; close(): Promise<void> }> {
   const image = Buffer.from(pngBytes(16, 16, [120, 80, 200]));
   const bySlug = new Map(pages.map((p) => [p.slug, p.html]));
@@ -36,7 +45,7 @@ async function serveCorpus(pages: CorpusPage[]): Promise<{ origin: string; close
     if (m && bySlug.has(m[1]!)) {
       // Pages were saved against http://fakehost/; point them at this server instead.
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(bySlug.get(m[1]!)!.replaceAll('http://fakehost', origin));
+      res.end(localize(bySlug.get(m[1]!)!, origin));
       return;
     }
     if (/\.(png|jpe?g|gif|webp)$/i.test(path)) {
@@ -96,7 +105,7 @@ export async function benchCapture(pages: CorpusPage[], repeats: number, tmpDir:
       for (const page of pages) {
         const t0 = performance.now();
         try {
-          bareReadability(page.html.replaceAll('http://fakehost', server.origin), `${server.origin}/${page.slug}/page.html`);
+          bareReadability(localize(page.html, server.origin), `${server.origin}/${page.slug}/page.html`);
         } catch {
           // Same rule as the pipeline: a page jsdom can't parse counts, it doesn't stop the run.
         }
