@@ -1,5 +1,6 @@
 import { lstat, readFile } from 'node:fs/promises';
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { knownContentType } from '../app/bridge/static-files.js';
 import { APP_HOST, APP_SCHEME } from './schemes.js';
 import { APP_CSP } from './security.js';
 
@@ -14,28 +15,6 @@ import { APP_CSP } from './security.js';
  * <meta> for it.
  */
 export type ProtocolHandler = (request: Request) => Promise<Response>;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-};
 
 export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': APP_CSP,
@@ -53,7 +32,7 @@ export function createAppProtocolHandler(rendererDir: string): ProtocolHandler {
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
     const file = fileFor(root, request.url);
     if (!file) return plain(404, 'Not found');
-    const type = CONTENT_TYPES[extname(file).toLowerCase()];
+    const type = knownContentType(file);
     if (!type) return plain(404, 'Not found');
     let data: Buffer;
     try {

@@ -33,8 +33,13 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
+/** The content type of a renderer file by its extension; undefined for a kind we never serve. */
+export function knownContentType(file: string): string | undefined {
+  return CONTENT_TYPES[extname(file).toLowerCase()];
+}
+
 export function contentTypeFor(file: string): string {
-  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return knownContentType(file) ?? 'application/octet-stream';
 }
 
 /**

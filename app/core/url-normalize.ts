@@ -72,17 +72,8 @@ export function normalizeUrl(url: string): string {
 
 /** Like `normalizeUrl`, but returns null for anything that is not an absolute URL. */
 export function tryNormalizeUrl(url: string): string | null {
-  if (typeof url !== 'string') return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return null;
-  }
-  // A Windows path such as C:\notes\page.html parses as scheme "c:"; no real scheme is one letter long.
-  if (parsed.protocol.length <= 2) return null;
-  parsed.username = '';
-  parsed.password = '';
+  const parsed = parseWithoutCredentials(url);
+  if (parsed === null) return null;
   const web = parsed.protocol === 'http:' || parsed.protocol === 'https:';
   if (web) {
     const path = parsed.pathname.replace(/\/+$/, '');
@@ -99,16 +90,8 @@ export function tryNormalizeUrl(url: string): string | null {
  * gave it, since a server may treat /a and /a/ as different pages. Null for a non-URL.
  */
 export function cleanUrl(url: string): string | null {
-  if (typeof url !== 'string') return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return null;
-  }
-  if (parsed.protocol.length <= 2) return null;
-  parsed.username = '';
-  parsed.password = '';
+  const parsed = parseWithoutCredentials(url);
+  if (parsed === null) return null;
   if (parsed.protocol === 'http:' || parsed.protocol === 'https:') parsed.search = cleanQuery(parsed.search, false);
   if (!/^#[!/]/.test(parsed.hash)) parsed.hash = '';
   return parsed.href;
@@ -141,6 +124,22 @@ export function siteHost(url: string): string {
  * `name=value` segments so that values keep their exact encoding (re-serialising through
  * URLSearchParams would turn `%20` into `+` and `?a` into `?a=`).
  */
+/** An absolute URL with its credentials removed, or null. */
+function parseWithoutCredentials(url: string): URL | null {
+  if (typeof url !== 'string') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return null;
+  }
+  // A Windows path such as C:\notes\page.html parses as scheme "c:"; no real scheme is one letter long.
+  if (parsed.protocol.length <= 2) return null;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed;
+}
+
 function cleanQuery(search: string, sort = true): string {
   if (search.length <= 1) return '';
   const kept: { name: string; raw: string }[] = [];
