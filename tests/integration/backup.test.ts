@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,7 @@ import { openArchive } from '../../app/store/open-archive.js';
 import { compileStore, type CompiledStore } from '../helpers/compile-store.js';
 import { makeCapture } from '../helpers/make-capture.js';
 import { spawnStoreChild } from '../helpers/store-child.js';
+import { ensureCliBuilt } from '../helpers/cli-build.js';
 
 /**
  * `folio backup` / backupArchive: a consistent, verified copy, even while another process
@@ -18,12 +19,6 @@ const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/folio.js');
 const builtBackup = join(root, 'build/app/cli/commands/backup.js');
 
-function ensureBuilt(): void {
-  const src = statSync(join(root, 'app/store/backup.ts')).mtimeMs;
-  if (existsSync(builtBackup) && statSync(builtBackup).mtimeMs >= Math.max(src, statSync(join(root, 'app/cli/commands/backup.ts')).mtimeMs)) return;
-  spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(builtBackup)) throw new Error('build failed: run npx tsc -p tsconfig.build.json');
-}
 
 function folio(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -68,7 +63,7 @@ let store: CompiledStore;
 let maker: CompiledStore;
 
 beforeAll(() => {
-  ensureBuilt();
+  ensureCliBuilt('build/app/cli/commands/backup.js');
   dir = mkdtempSync(join(tmpdir(), 'folio-backup-'));
   store = compileStore();
   maker = compileStore('tests/helpers/make-capture.ts');

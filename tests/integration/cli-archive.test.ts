@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { openArchive } from '../../app/store/open-archive.js';
 import type { Archive } from '../../app/store/archive.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { makeCapture } from '../helpers/make-capture.js';
+import { ensureCliBuilt } from '../helpers/cli-build.js';
 
 /**
  * The archive commands end to end: `node bin/folio.js …` on a real temp archive seeded through
@@ -16,22 +17,6 @@ const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/folio.js');
 const builtIndex = join(root, 'build/app/cli/commands/index.js');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** The CLI runs from build/; compile when missing or stale (tsc still emits if other files have type errors). */
-function ensureBuilt(): void {
-  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newestSource(join(root, 'app'))) return;
-  spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(join(root, 'build/app/cli/commands/list.js'))) throw new Error('build failed: run npx tsc -p tsconfig.build.json');
-}
 
 interface Run {
   code: number | null;
@@ -74,7 +59,7 @@ function withArchive<T>(fn: (a: Archive) => T): T {
 }
 
 beforeAll(() => {
-  ensureBuilt();
+  ensureCliBuilt('build/app/cli/commands/list.js');
   dir = mkdtempSync(join(tmpdir(), 'folio-cli-archive-'));
   db = join(dir, 'folio.db');
   let day = 0;

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { pngBytes } from '../helpers/image-bytes.js';
+import { ensureCliBuilt } from '../helpers/cli-build.js';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/folio.js');
@@ -11,24 +12,6 @@ const builtMain = join(root, 'build/app/cli/main.js');
 const gallery = readFileSync(join(root, 'tests/fixtures/pages/images-gallery/source.html'));
 const singleFile = join(root, 'tests/fixtures/pages/singlefile/source.html');
 
-/** Newest modification time of the TypeScript sources the CLI is built from. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The CLI runs from build/; compile it when missing or older than the sources (npm test builds first anyway). */
-function ensureBuilt(): void {
-  if (existsSync(builtMain) && statSync(builtMain).mtimeMs >= newestSource(join(root, 'app'))) return;
-  // tsc exits non-zero when any file in the tree has a type error, yet still emits; what matters is the output.
-  spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(join(root, 'build/app/cli/commands/extract.js'))) throw new Error('build failed: run npx tsc -p tsconfig.build.json');
-}
 
 interface Run {
   code: number | null;
@@ -53,7 +36,7 @@ describe('folio extract', () => {
   let server: FixtureServer;
 
   beforeAll(async () => {
-    ensureBuilt();
+    ensureCliBuilt('build/app/cli/commands/extract.js');
     server = await startFixtureServer({
       '/ok/photo.png': { headers: { 'content-type': 'image/png' }, body: pngBytes(12, 12, [9, 99, 199]) },
     });

@@ -1,6 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { ensureCliBuilt } from '../helpers/cli-build.js';
 
 /**
  * Running the real CLI (`node bin/folio.js …`) from the import and backup tests. The CLI runs
@@ -10,21 +10,9 @@ import { join } from 'node:path';
 export const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/folio.js');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 export function ensureBuilt(): void {
-  const marker = join(root, 'build/app/import/folio-backup.js');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newestSource(join(root, 'app'))) return;
-  spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(marker)) throw new Error('build failed: run npx tsc -p tsconfig.build.json');
+  ensureCliBuilt('build/app/import/folio-backup.js');
 }
 
 export interface CliRun {
