@@ -82,3 +82,15 @@ function workerFile(): string {
   }
   return compiled;
 }
+
+/**
+ * A pool started on the first page to extract, for commands whose run may need none (a batch
+ * of duplicates, an import of bookmarks or of exports that carry their content).
+ */
+export function lazyExtractPool(options: ExtractPoolOptions = {}): Pick<ExtractPool, 'extract' | 'close'> {
+  let pool: ExtractPool | null = null;
+  return {
+    extract: (html, url) => (pool ??= createExtractPool(options)).extract(html, url),
+    close: async () => pool?.close(),
+  };
+}

@@ -73,16 +73,12 @@ async function runAdd(args: string[], flags: AddFlags): Promise<void> {
   const archive = openArchiveFromOptions(flags);
   const events = createEventBus();
   // Loaded on use: the pipeline (jsdom, playwright-core) is heavy for the other commands.
-  const [{ createQueueRunner }, { createExtractPool }] = await Promise.all([
+  const [{ createQueueRunner }, { lazyExtractPool }] = await Promise.all([
     import('../../queue/runner.js'),
     import('../../capture/extract-pool.js'),
   ]);
   // Started on the first page to extract (a run of duplicates needs none), one thread per core.
-  let pool: ReturnType<typeof createExtractPool> | null = null;
-  const extractPool = {
-    extract: (html: string, url: string) => (pool ??= createExtractPool({ threads: Math.min(flags.concurrency, availableParallelism()) })).extract(html, url),
-    close: async () => pool?.close(),
-  };
+  const extractPool = lazyExtractPool({ threads: Math.min(flags.concurrency, availableParallelism()) });
   const runner = createQueueRunner({
     archive,
     events,

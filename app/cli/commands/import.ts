@@ -52,7 +52,7 @@ export function registerImportCommand(program: Command): void {
 async function runImport(file: string, flags: ImportFlags): Promise<void> {
   // Loaded here, not at the top: extraction (jsdom) and the queue are heavy, and every other
   // command would pay for them at start-up.
-  const [{ importFile }, { captureOptionsFromSettings }, { resolveArchivePath }, { openArchive }, { createExtractPool }] = await Promise.all([
+  const [{ importFile }, { captureOptionsFromSettings }, { resolveArchivePath }, { openArchive }, { lazyExtractPool }] = await Promise.all([
     import('../../import/import-run.js'),
     import('../../queue/capture-settings.js'),
     import('../../store/default-path.js'),
@@ -64,8 +64,7 @@ async function runImport(file: string, flags: ImportFlags): Promise<void> {
   let summary: ImportSummary;
   // Pages a fetching import captures are cleaned in worker threads, started on first use (an
   // import of bookmarks or of exports with content never needs them).
-  let pool: ReturnType<typeof createExtractPool> | null = null;
-  const extractPool = { extract: (html: string, url: string) => (pool ??= createExtractPool()).extract(html, url) };
+  const extractPool = lazyExtractPool();
   try {
     bar?.start(0, 0);
     summary = await importFile(archive, file, {
@@ -83,7 +82,7 @@ async function runImport(file: string, flags: ImportFlags): Promise<void> {
   } finally {
     bar?.stop();
     archive.close();
-    await (pool as ReturnType<typeof createExtractPool> | null)?.close();
+    await extractPool.close();
   }
   if (flags.json) writeJsonLine({ summary: true, ...summary });
   else process.stdout.write(describe(summary) + '\n');
