@@ -20,6 +20,22 @@ function tables(db: Database.Database): string[] {
   );
 }
 
+/** An archive file left at schema `version`, holding one captured article with one tag. */
+function archiveAtVersion(file: string, version: number, a: { title: string; byline: string; site: string; tag: string }): void {
+  const db = new Database(file);
+  db.pragma(`application_id = ${FOLIO_APPLICATION_ID}`);
+  runMigrations(db, MIGRATIONS.slice(0, version));
+  expect(db.pragma('user_version', { simple: true })).toBe(version);
+  db.prepare(
+    `INSERT INTO articles (status, input, url, final_url, host, title, byline, site_name, saved_at, updated_at)
+     VALUES ('captured', 'https://example.com/old', 'https://example.com/old', 'https://example.com/old', 'example.com',
+             ?, ?, ?, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')`,
+  ).run(a.title, a.byline, a.site);
+  db.prepare(`INSERT INTO tags (name) VALUES (?)`).run(a.tag);
+  db.prepare(`INSERT INTO article_tags (article_id, tag_id) VALUES (1, 1)`).run();
+  db.close();
+}
+
 describe('migrations', () => {
   it('are numbered 1..n without gaps, one file each, named after their number', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
@@ -43,18 +59,7 @@ describe('migrations', () => {
 
   it('upgrade an archive step by step, keeping its data (v1 → latest)', () => {
     const file = join(dir, 'old.db');
-    const db = new Database(file);
-    db.pragma(`application_id = ${FOLIO_APPLICATION_ID}`);
-    runMigrations(db, MIGRATIONS.slice(0, 1));
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
-    db.prepare(
-      `INSERT INTO articles (status, input, url, final_url, host, title, byline, site_name, saved_at, updated_at)
-       VALUES ('captured', 'https://example.com/old', 'https://example.com/old', 'https://example.com/old', 'example.com',
-               'An archive from the first schema', 'Old Writer', 'Old Site', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')`,
-    ).run();
-    db.prepare(`INSERT INTO tags (name) VALUES ('vintage')`).run();
-    db.prepare(`INSERT INTO article_tags (article_id, tag_id) VALUES (1, 1)`).run();
-    db.close();
+    archiveAtVersion(file, 1, { title: 'An archive from the first schema', byline: 'Old Writer', site: 'Old Site', tag: 'vintage' });
 
     const archive = openArchive(file);
     try {
@@ -76,18 +81,7 @@ describe('migrations', () => {
   // tag and, from v3 on, a queued job) opens at the latest version with all of it intact.
   it.each(MIGRATIONS.slice(0, -1).map((m) => m.version))('upgrade an archive left at v%i to the latest, keeping its data', (version) => {
     const file = join(dir, `v${version}.db`);
-    const db = new Database(file);
-    db.pragma(`application_id = ${FOLIO_APPLICATION_ID}`);
-    runMigrations(db, MIGRATIONS.slice(0, version));
-    expect(db.pragma('user_version', { simple: true })).toBe(version);
-    db.prepare(
-      `INSERT INTO articles (status, input, url, final_url, host, title, byline, site_name, saved_at, updated_at)
-       VALUES ('captured', 'https://example.com/kept', 'https://example.com/kept', 'https://example.com/kept', 'example.com',
-               'Kept across schema versions', 'Writer', 'Site', '2021-01-01T00:00:00.000Z', '2021-01-01T00:00:00.000Z')`,
-    ).run();
-    db.prepare(`INSERT INTO tags (name) VALUES ('kept')`).run();
-    db.prepare(`INSERT INTO article_tags (article_id, tag_id) VALUES (1, 1)`).run();
-    db.close();
+    archiveAtVersion(file, version, { title: 'Kept across schema versions', byline: 'Writer', site: 'Site', tag: 'kept' });
 
     const archive = openArchive(file);
     try {
