@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import type { ArticleDetail, ArticleSummary, ListPage, SearchHit } from '../../app/core/article.js';
 import type { QueueStatus, Settings } from '../../app/core/contract.js';
-import { launchChromium, missingChromiumReason, screenshotOnFailure, watchRequests } from '../helpers/e2e-browser.js';
+import { checkSearchAndHelpKeys, launchChromium, missingChromiumReason, screenshotOnFailure, watchRequests } from '../helpers/e2e-browser.js';
 import { ROOT, missingBuildReason, startFolioServe, type FolioServe } from '../helpers/e2e-serve.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { pngBytes } from '../helpers/image-bytes.js';
@@ -213,17 +213,7 @@ describe.skipIf(skipReason !== null)('Folio end to end (real folio serve, real C
     await expect.poll(async () => (await serve.api<ArticleDetail>('articles.get', { id: ids[1] })).archived).toBe(!before.archived);
     await page.keyboard.press('Escape');
     await page.getByRole('article').waitFor({ state: 'detached' });
-    await page.keyboard.press('/');
-    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe('Search');
-    await page.keyboard.press('j'); // typed into the box, not a shortcut
-    await expect(page.getByRole('textbox', { name: 'Search' }).inputValue()).resolves.toBe('j');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('?');
-    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-    await help.waitFor();
-    await expect(help.textContent()).resolves.toContain('Next article');
-    await page.keyboard.press('Escape');
-    await help.waitFor({ state: 'hidden' });
+    await checkSearchAndHelpKeys(page);
   });
 
   it('switches the theme: data-theme changes, is saved in the archive and survives a reload', async () => {

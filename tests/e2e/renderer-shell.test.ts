@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import type { ArticleDetail } from '../../app/core/article.js';
+import { checkSearchAndHelpKeys } from '../helpers/e2e-browser.js';
 import { pngBytes } from '../helpers/image-bytes.js';
 import { startFakeCore, type FakeCore } from './renderer-shell-server.js';
 
@@ -279,17 +280,7 @@ describe.skipIf(skipReason !== null)('renderer UI shell (stand-in core, real Chr
     await expect.poll(() => calls('articles.setFlags')).toEqual([{ ids: [10_002], favorite: true }]);
     await page.keyboard.press('Escape');
     await page.getByRole('article').waitFor({ state: 'detached' });
-    await page.keyboard.press('/');
-    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe('Search');
-    await page.keyboard.press('j'); // typed into the box, not a shortcut
-    await expect(page.getByRole('textbox', { name: 'Search' }).inputValue()).resolves.toBe('j');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('?');
-    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-    await dialog.waitFor();
-    await expect(dialog.textContent()).resolves.toContain('Next article');
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden' });
+    await checkSearchAndHelpKeys(page);
   });
 
   it('theme switch sets data-theme on <html> and persists through settings.set', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { TestContext } from 'vitest';
+import { expect, type TestContext } from 'vitest';
 import { ROOT } from './e2e-serve.js';
 
 /** Chromium for the e2e suites: the system one (or $FOLIO_CHROMIUM), never a download. */
@@ -51,4 +51,23 @@ export async function watchRequests(page: Page, allowedOrigin: string): Promise<
     return route.abort('blockedbyclient');
   });
   return seen;
+}
+
+/**
+ * The shortcuts that need no data: `/` focuses Search (and `j` then types into it instead of
+ * moving), Esc leaves it, `?` opens the shortcut help and Esc closes it. Call with the reader
+ * closed.
+ */
+export async function checkSearchAndHelpKeys(page: Page): Promise<void> {
+  await page.keyboard.press('/');
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe('Search');
+  await page.keyboard.press('j'); // typed into the box, not a shortcut
+  await expect(page.getByRole('textbox', { name: 'Search' }).inputValue()).resolves.toBe('j');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  await expect(help.textContent()).resolves.toContain('Next article');
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'hidden' });
 }
