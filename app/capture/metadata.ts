@@ -82,37 +82,41 @@ function publishedTime(
   jsonLd: JsonLdArticle | null,
   first: (...keys: string[]) => string | null,
 ): string | null {
-  const candidates = [
-    jsonLd?.datePublished,
-    first(
-      'article:published_time',
-      'og:article:published_time',
-      'og:published_time',
-      'published_time',
-      'article.published',
-      'datepublished',
-      'parsely-pub-date',
-      'sailthru.date',
-      'dc.date.issued',
-      'dcterms.issued',
-      'dc.date',
-      'dcterms.date',
-      'dc.date.created',
-      'dcterms.created',
-      'citation_publication_date',
-      'pubdate',
-      'publishdate',
-      'publish-date',
-      'date',
-    ),
-    document.querySelector('[itemprop="datePublished"][datetime]')?.getAttribute('datetime'),
-    document.querySelector('time[pubdate][datetime]')?.getAttribute('datetime'),
-    document.querySelector('article time[datetime]')?.getAttribute('datetime'),
-    document.querySelector('main time[datetime]')?.getAttribute('datetime'),
-    document.body?.querySelector('time[datetime]')?.getAttribute('datetime'),
+  // Cheapest first, and lazily: each selector below is a scan of the whole page, and most pages
+  // answer from JSON-LD or a meta tag.
+  const datetimeOf = (selector: string) => () => document.querySelector(selector)?.getAttribute('datetime');
+  const candidates: (() => string | null | undefined)[] = [
+    () => jsonLd?.datePublished,
+    () =>
+      first(
+        'article:published_time',
+        'og:article:published_time',
+        'og:published_time',
+        'published_time',
+        'article.published',
+        'datepublished',
+        'parsely-pub-date',
+        'sailthru.date',
+        'dc.date.issued',
+        'dcterms.issued',
+        'dc.date',
+        'dcterms.date',
+        'dc.date.created',
+        'dcterms.created',
+        'citation_publication_date',
+        'pubdate',
+        'publishdate',
+        'publish-date',
+        'date',
+      ),
+    datetimeOf('[itemprop="datePublished"][datetime]'),
+    datetimeOf('time[pubdate][datetime]'),
+    datetimeOf('article time[datetime]'),
+    datetimeOf('main time[datetime]'),
+    () => document.body?.querySelector('time[datetime]')?.getAttribute('datetime'),
   ];
-  for (const c of candidates) {
-    const iso = toIsoDate(c);
+  for (const candidate of candidates) {
+    const iso = toIsoDate(candidate());
     if (iso) return iso;
   }
   return null;
