@@ -10,7 +10,7 @@
  * gave none), and the original address stays available for a "load original" affordance.
  */
 import { createHash } from 'node:crypto';
-import { JSDOM } from 'jsdom';
+import { parseInertDocument } from './dom-window.js';
 import { FolioError } from '../core/errors.js';
 import { assetUrl, type CapturedImage, type ImageBlob } from '../core/types.js';
 import { fetchBytes } from './fetch.js';
@@ -67,118 +67,114 @@ export async function localizeImages(html: string, pageUrl: string, options: Ima
   const limit = limiter(Math.max(1, options.concurrency ?? IMAGE_DEFAULTS.concurrency));
   const timeoutMs = options.timeoutMs ?? IMAGE_DEFAULTS.timeoutMs;
 
-  const dom = new JSDOM('');
-  try {
-    // A DOMParser document has no window: nothing in it runs or loads.
-    const doc = new dom.window.DOMParser().parseFromString(`<!DOCTYPE html><body>${html}`, 'text/html');
-    collapsePictures(doc);
+  // A DOMParser document has no window: nothing in it runs or loads. (The thread's shared host
+  // window parses it: a new JSDOM per article cost ~15 ms of main-thread time.)
+  const doc = parseInertDocument(`<!DOCTYPE html><body>${html}`);
+  collapsePictures(doc);
 
-    // Bytes admitted so far (distinct images), so downloads stop early once the budget is spent.
-    // The final, deterministic budget check happens below in document order.
-    let admitted = 0;
-    const admittedHashes = new Set<string>();
-    const jobs = new Map<string, Promise<Outcome>>();
+  // Bytes admitted so far (distinct images), so downloads stop early once the budget is spent.
+  // The final, deterministic budget check happens below in document order.
+  let admitted = 0;
+  const admittedHashes = new Set<string>();
+  const jobs = new Map<string, Promise<Outcome>>();
 
-    const obtain = (url: string): Promise<Outcome> => {
-      let job = jobs.get(url);
-      if (!job) {
-        job = limit(async (): Promise<Outcome> => {
-          if (options.signal?.aborted) return { ok: false, error: 'cancelled' };
-          const remaining = perArticleMax - admitted;
-          if (remaining <= 0) return { ok: false, error: budgetReason(perArticleMax) };
-          const outcome = await loadImage(url, {
-            ...options,
-            pageUrl,
-            maxBytes: Math.min(perImageMax, remaining),
-            perImageMax,
-            perArticleMax,
-            timeoutMs,
-          });
-          if (outcome.ok && !admittedHashes.has(outcome.sha256)) {
-            admittedHashes.add(outcome.sha256);
-            admitted += outcome.data.length;
-          }
-          return outcome;
+  const obtain = (url: string): Promise<Outcome> => {
+    let job = jobs.get(url);
+    if (!job) {
+      job = limit(async (): Promise<Outcome> => {
+        if (options.signal?.aborted) return { ok: false, error: 'cancelled' };
+        const remaining = perArticleMax - admitted;
+        if (remaining <= 0) return { ok: false, error: budgetReason(perArticleMax) };
+        const outcome = await loadImage(url, {
+          ...options,
+          pageUrl,
+          maxBytes: Math.min(perImageMax, remaining),
+          perImageMax,
+          perArticleMax,
+          timeoutMs,
         });
-        jobs.set(url, job);
-      }
-      return job;
-    };
-
-    // Each image tries its best srcset candidate, then its plain src if that differs.
-    const imgs = Array.from(doc.querySelectorAll('img'));
-    const plans = imgs.map((img) => {
-      const candidates = [bestImageUrl(img.getAttribute('srcset'), img.getAttribute('src')), img.getAttribute('src')]
-        .map((u) => (u ? absolute(u.trim(), pageUrl) : null))
-        .filter((u, i, all): u is string => Boolean(u) && all.indexOf(u) === i);
-      return { img, candidates };
-    });
-    const attempt = async (candidates: string[]): Promise<{ url: string; outcome: Outcome } | null> => {
-      let last: { url: string; outcome: Outcome } | null = null;
-      for (const url of candidates) {
-        last = { url, outcome: await obtain(url) };
-        if (last.outcome.ok) return last;
-      }
-      // Report the failure of the preferred candidate: it is the one the article meant.
-      return candidates.length > 1 ? { url: candidates[0]!, outcome: (await obtain(candidates[0]!)) } : last;
-    };
-    const leadUrl = options.leadImageUrl ? absolute(options.leadImageUrl, pageUrl) : null;
-    const [results, leadResult] = await Promise.all([
-      Promise.all(plans.map((p) => attempt(p.candidates))),
-      leadUrl ? attempt([leadUrl]) : Promise.resolve(null),
-    ]);
-    if (options.signal?.aborted) throw new FolioError('CANCELLED', `${pageUrl}: capture was cancelled while saving images`);
-
-    // Final pass in document order: the budget admits the first images, fails the rest.
-    const stored = new Map<string, ImageBlob>();
-    let storedBytes = 0;
-    const records = new Map<string, CapturedImage>();
-    const settle = (url: string, outcome: Outcome): CapturedImage => {
-      const known = records.get(url);
-      if (known) return known;
-      let record: CapturedImage;
-      if (!outcome.ok) {
-        record = { url: label(url, options), error: outcome.error };
-      } else if (!stored.has(outcome.sha256) && storedBytes + outcome.data.length > perArticleMax) {
-        record = { url: label(url, options), error: budgetReason(perArticleMax) };
-      } else {
-        if (!stored.has(outcome.sha256)) {
-          stored.set(outcome.sha256, { sha256: outcome.sha256, type: outcome.type, data: outcome.data });
-          storedBytes += outcome.data.length;
+        if (outcome.ok && !admittedHashes.has(outcome.sha256)) {
+          admittedHashes.add(outcome.sha256);
+          admitted += outcome.data.length;
         }
-        record = { url: label(url, options), sha256: outcome.sha256, type: outcome.type, bytes: outcome.data.length };
-      }
-      records.set(url, record);
-      return record;
-    };
-
-    plans.forEach(({ img }, i) => {
-      const result = results[i];
-      if (!result) {
-        // No usable URL at all: leave the <img> without any remote reference.
-        markMissing(img, null);
-        return;
-      }
-      const record = settle(result.url, result.outcome);
-      if ('sha256' in record) {
-        img.setAttribute('src', assetUrl(record.sha256));
-        for (const name of REMOTE_ATTRIBUTES) img.removeAttribute(name);
-        img.removeAttribute('data-folio-missing');
-      } else {
-        markMissing(img, result.url);
-      }
-    });
-
-    let leadImage: LocalizedImages['leadImage'];
-    if (leadResult) {
-      const record = settle(leadResult.url, leadResult.outcome);
-      if ('sha256' in record) leadImage = { url: record.url, sha256: record.sha256 };
+        return outcome;
+      });
+      jobs.set(url, job);
     }
+    return job;
+  };
 
-    return { html: doc.body.innerHTML, images: [...records.values()], blobs: [...stored.values()], leadImage };
-  } finally {
-    dom.window.close();
+  // Each image tries its best srcset candidate, then its plain src if that differs.
+  const imgs = Array.from(doc.querySelectorAll('img'));
+  const plans = imgs.map((img) => {
+    const candidates = [bestImageUrl(img.getAttribute('srcset'), img.getAttribute('src')), img.getAttribute('src')]
+      .map((u) => (u ? absolute(u.trim(), pageUrl) : null))
+      .filter((u, i, all): u is string => Boolean(u) && all.indexOf(u) === i);
+    return { img, candidates };
+  });
+  const attempt = async (candidates: string[]): Promise<{ url: string; outcome: Outcome } | null> => {
+    let last: { url: string; outcome: Outcome } | null = null;
+    for (const url of candidates) {
+      last = { url, outcome: await obtain(url) };
+      if (last.outcome.ok) return last;
+    }
+    // Report the failure of the preferred candidate: it is the one the article meant.
+    return candidates.length > 1 ? { url: candidates[0]!, outcome: (await obtain(candidates[0]!)) } : last;
+  };
+  const leadUrl = options.leadImageUrl ? absolute(options.leadImageUrl, pageUrl) : null;
+  const [results, leadResult] = await Promise.all([
+    Promise.all(plans.map((p) => attempt(p.candidates))),
+    leadUrl ? attempt([leadUrl]) : Promise.resolve(null),
+  ]);
+  if (options.signal?.aborted) throw new FolioError('CANCELLED', `${pageUrl}: capture was cancelled while saving images`);
+
+  // Final pass in document order: the budget admits the first images, fails the rest.
+  const stored = new Map<string, ImageBlob>();
+  let storedBytes = 0;
+  const records = new Map<string, CapturedImage>();
+  const settle = (url: string, outcome: Outcome): CapturedImage => {
+    const known = records.get(url);
+    if (known) return known;
+    let record: CapturedImage;
+    if (!outcome.ok) {
+      record = { url: label(url, options), error: outcome.error };
+    } else if (!stored.has(outcome.sha256) && storedBytes + outcome.data.length > perArticleMax) {
+      record = { url: label(url, options), error: budgetReason(perArticleMax) };
+    } else {
+      if (!stored.has(outcome.sha256)) {
+        stored.set(outcome.sha256, { sha256: outcome.sha256, type: outcome.type, data: outcome.data });
+        storedBytes += outcome.data.length;
+      }
+      record = { url: label(url, options), sha256: outcome.sha256, type: outcome.type, bytes: outcome.data.length };
+    }
+    records.set(url, record);
+    return record;
+  };
+
+  plans.forEach(({ img }, i) => {
+    const result = results[i];
+    if (!result) {
+      // No usable URL at all: leave the <img> without any remote reference.
+      markMissing(img, null);
+      return;
+    }
+    const record = settle(result.url, result.outcome);
+    if ('sha256' in record) {
+      img.setAttribute('src', assetUrl(record.sha256));
+      for (const name of REMOTE_ATTRIBUTES) img.removeAttribute(name);
+      img.removeAttribute('data-folio-missing');
+    } else {
+      markMissing(img, result.url);
+    }
+  });
+
+  let leadImage: LocalizedImages['leadImage'];
+  if (leadResult) {
+    const record = settle(leadResult.url, leadResult.outcome);
+    if ('sha256' in record) leadImage = { url: record.url, sha256: record.sha256 };
   }
+
+  return { html: doc.body.innerHTML, images: [...records.values()], blobs: [...stored.values()], leadImage };
 }
 
 /** `<picture><source srcset>…<img></picture>` → the `<img>` alone, carrying the best source. */

@@ -13,7 +13,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { JSDOM } from 'jsdom';
+import { parseInertDocument } from './dom-window.js';
 import { FolioError } from '../core/errors.js';
 import type { CapturedImage } from '../core/types.js';
 import { decodeHtmlBytes } from './charset.js';
@@ -95,75 +95,70 @@ export async function prepareLocalPage(
   options: { perImageMaxBytes?: number } = {},
 ): Promise<PreparedLocalPage> {
   const maxBytes = options.perImageMaxBytes ?? 10 * 1024 * 1024;
-  const dom = new JSDOM('');
-  try {
-    const doc = new dom.window.DOMParser().parseFromString(page.html, 'text/html');
-    const baseUrl = findBaseUrl(doc, page.html) ?? page.fileUrl;
-    const folder = await realpath(page.folder).catch(() => page.folder);
-    const cache = new Map<string, Promise<LocalRead>>();
-    const labels = new Map<string, string>();
-    const failures = new Map<string, string>();
+  const doc = parseInertDocument(page.html);
+  const baseUrl = findBaseUrl(doc, page.html) ?? page.fileUrl;
+  const folder = await realpath(page.folder).catch(() => page.folder);
+  const cache = new Map<string, Promise<LocalRead>>();
+  const labels = new Map<string, string>();
+  const failures = new Map<string, string>();
 
-    const localise = async (value: string): Promise<string> => {
-      const target = localTarget(value, page.fileUrl);
-      if (!target) return value;
-      let read = cache.get(target);
-      if (!read) cache.set(target, (read = readInsideFolder(target, folder, maxBytes)));
-      const result = await read;
-      if ('error' in result) {
-        failures.set(target, result.error);
-        // Absolute, so the extractor cannot re-resolve it against the web address.
-        return target;
-      }
-      labels.set(result.dataUri, target);
-      return result.dataUri;
-    };
+  const localise = async (value: string): Promise<string> => {
+    const target = localTarget(value, page.fileUrl);
+    if (!target) return value;
+    let read = cache.get(target);
+    if (!read) cache.set(target, (read = readInsideFolder(target, folder, maxBytes)));
+    const result = await read;
+    if ('error' in result) {
+      failures.set(target, result.error);
+      // Absolute, so the extractor cannot re-resolve it against the web address.
+      return target;
+    }
+    labels.set(result.dataUri, target);
+    return result.dataUri;
+  };
 
-    // The extractor keeps data: images only in `src` (data: srcset candidates look like lazy
-    // placeholders), so a local image chosen from a srcset or <picture> lands in `src`.
-    for (const picture of Array.from(doc.querySelectorAll('picture'))) {
-      const sources = Array.from(picture.querySelectorAll('source[srcset]'));
-      const source = sources.find((s) => !s.getAttribute('media')) ?? sources[0];
-      const best = source ? bestImageUrl(source.getAttribute('srcset'), null) : null;
-      if (!best || !localTarget(best, page.fileUrl)) continue;
-      let img = picture.querySelector('img');
-      if (!img) picture.append((img = doc.createElement('img')));
-      img.setAttribute('src', await localise(best));
-      img.removeAttribute('srcset');
-      for (const s of sources) s.remove();
-    }
-    for (const img of Array.from(doc.querySelectorAll('img'))) {
-      const srcset = SRCSET_ATTRIBUTES.map((n) => img.getAttribute(n)).find((v) => v && parseSrcset(v).length > 0);
-      const src = [...URL_ATTRIBUTES.slice(1), 'src'].map((n) => img.getAttribute(n)?.trim()).find((v) => v && !isPlaceholderSrc(v));
-      const chosen = bestImageUrl(srcset, src);
-      if (chosen && localTarget(chosen, page.fileUrl)) {
-        img.setAttribute('src', await localise(chosen));
-        for (const name of [...SRCSET_ATTRIBUTES, ...URL_ATTRIBUTES.slice(1)]) img.removeAttribute(name);
-        continue;
-      }
-      // The image shown is remote; local leftovers must still not resolve against the web base.
-      for (const name of URL_ATTRIBUTES) {
-        const value = img.getAttribute(name)?.trim();
-        if (value && localTarget(value, page.fileUrl)) img.setAttribute(name, await localise(value));
-      }
-      for (const name of SRCSET_ATTRIBUTES) {
-        const value = img.getAttribute(name);
-        if (!value) continue;
-        const remote = parseSrcset(value).filter((c) => !localTarget(c.url, page.fileUrl));
-        if (remote.length === 0) img.removeAttribute(name);
-        else img.setAttribute(name, remote.map((c) => c.url + (c.width !== undefined ? ` ${c.width}w` : c.density !== undefined ? ` ${c.density}x` : '')).join(', '));
-      }
-    }
-    const doctype = doc.doctype ? `<!DOCTYPE ${doc.doctype.name}>\n` : '';
-    return {
-      html: doctype + doc.documentElement.outerHTML,
-      baseUrl,
-      labels,
-      failures: [...failures].map(([url, error]) => ({ url, error })),
-    };
-  } finally {
-    dom.window.close();
+  // The extractor keeps data: images only in `src` (data: srcset candidates look like lazy
+  // placeholders), so a local image chosen from a srcset or <picture> lands in `src`.
+  for (const picture of Array.from(doc.querySelectorAll('picture'))) {
+    const sources = Array.from(picture.querySelectorAll('source[srcset]'));
+    const source = sources.find((s) => !s.getAttribute('media')) ?? sources[0];
+    const best = source ? bestImageUrl(source.getAttribute('srcset'), null) : null;
+    if (!best || !localTarget(best, page.fileUrl)) continue;
+    let img = picture.querySelector('img');
+    if (!img) picture.append((img = doc.createElement('img')));
+    img.setAttribute('src', await localise(best));
+    img.removeAttribute('srcset');
+    for (const s of sources) s.remove();
   }
+  for (const img of Array.from(doc.querySelectorAll('img'))) {
+    const srcset = SRCSET_ATTRIBUTES.map((n) => img.getAttribute(n)).find((v) => v && parseSrcset(v).length > 0);
+    const src = [...URL_ATTRIBUTES.slice(1), 'src'].map((n) => img.getAttribute(n)?.trim()).find((v) => v && !isPlaceholderSrc(v));
+    const chosen = bestImageUrl(srcset, src);
+    if (chosen && localTarget(chosen, page.fileUrl)) {
+      img.setAttribute('src', await localise(chosen));
+      for (const name of [...SRCSET_ATTRIBUTES, ...URL_ATTRIBUTES.slice(1)]) img.removeAttribute(name);
+      continue;
+    }
+    // The image shown is remote; local leftovers must still not resolve against the web base.
+    for (const name of URL_ATTRIBUTES) {
+      const value = img.getAttribute(name)?.trim();
+      if (value && localTarget(value, page.fileUrl)) img.setAttribute(name, await localise(value));
+    }
+    for (const name of SRCSET_ATTRIBUTES) {
+      const value = img.getAttribute(name);
+      if (!value) continue;
+      const remote = parseSrcset(value).filter((c) => !localTarget(c.url, page.fileUrl));
+      if (remote.length === 0) img.removeAttribute(name);
+      else img.setAttribute(name, remote.map((c) => c.url + (c.width !== undefined ? ` ${c.width}w` : c.density !== undefined ? ` ${c.density}x` : '')).join(', '));
+    }
+  }
+  const doctype = doc.doctype ? `<!DOCTYPE ${doc.doctype.name}>\n` : '';
+  return {
+    html: doctype + doc.documentElement.outerHTML,
+    baseUrl,
+    labels,
+    failures: [...failures].map(([url, error]) => ({ url, error })),
+  };
 }
 
 /**
