@@ -71,6 +71,8 @@ export interface ListRequest extends ListFilter {
 export interface ListPage<T> {
   items: T[];
   total: number;
+  /** Set (true) when counting stopped early: there are more than `total` results. */
+  totalIsLowerBound?: true;
   offset: number;
   limit: number;
 }

@@ -56,6 +56,15 @@ export function filterSql(filters: readonly QueryFilter[]): SqlParts {
   return { where, params };
 }
 
+/**
+ * `tag:` as a condition on an article id expression (`a.id`, or `+rowid` inside a full-text
+ * query, where it is checked before ranking): the same articles as filterSql's EXISTS form.
+ * One parameter, the normalised tag.
+ */
+export function tagIdSql(negated: boolean, id: string): string {
+  return `${id} ${negated ? 'NOT ' : ''}IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?)`;
+}
+
 /** The list view's filter (sidebar state, tag, site) as query filters. */
 export function listFilters(filter: ListFilter): QueryFilter[] {
   const out: QueryFilter[] = [];

@@ -1,24 +1,28 @@
 import { SNIPPET_MARK_END, SNIPPET_MARK_START, type ListPage, type SearchHit } from '../core/article.js';
 import { parseQuery } from '../core/query/parse-query.js';
-import { planTextQuery, type PlanAtom, type TextPlan } from '../core/query/to-fts5.js';
-import type { ParsedQuery, QuerySort } from '../core/query/types.js';
+import { planTextQuery, type TextPlan } from '../core/query/to-fts5.js';
+import type { ParsedQuery } from '../core/query/types.js';
 import type { ArticlesRepo } from './articles-repo.js';
 import type { StoreContext } from './context.js';
-import { filterSql } from './filters.js';
+import { buildSearchSql, substringScan, type Ranker, type SearchSql, type SubstringAtom } from './search-sql.js';
 import { hasMarks, highlight, leadOf, snippetAround } from './snippet.js';
 
 export interface SearchOptions {
   /** Default 50, at most 200. */
   limit?: number;
   offset?: number;
+  /**
+   * Stop counting past this many results (at least offset + limit) when an exact count would
+   * read every match's article (filters on state, site, language or dates; queries with no
+   * word or 3+ character CJK term); the page then has `totalIsLowerBound`. Unset: `total` is
+   * always exact. Other queries are counted exactly either way, from the index (cheap).
+   */
+  countLimit?: number;
 }
 
 /** A page of hits plus the parsed query (for showing warnings and the effective sort). */
 export type SearchPage = ListPage<SearchHit> & { query: ParsedQuery };
 
-/** bm25 column weights: a word in the title counts 10x one in the body (see migration 0002). */
-const WORDS_BM25 = 'bm25(article_fts, 10.0, 3.0, 2.0, 1.0, 5.0)';
-const TRIGRAM_BM25 = 'bm25(article_trigram, 10.0, 3.0, 1.0)';
 /** FTS5 snippet(): body column (3), ~32 tokens. */
 const SNIPPET_TOKENS = 32;
 
@@ -26,8 +30,27 @@ const LIMIT_DEFAULT = 50;
 const LIMIT_MAX = 200;
 
 /**
- * Runs Folio's query language (app/core/query) against the archive. The only place that turns
- * a parsed query into SQL; every term and filter value is a bound parameter.
+ * Ranked candidates taken in phase one (see rankedPage): beyond the page itself a margin for
+ * ties and trashed articles, or a multiple of it when filters on the article row may drop most
+ * candidates. Taking 1,000 rather than 20 of 100,000 matches costs ~7 % more (the ranking
+ * dominates).
+ */
+const CANDIDATE_MARGIN = 200;
+const FILTERED_CANDIDATES = 1000;
+const FILTERED_FACTOR = 10;
+/** Past this many candidates phase two costs about what the one-statement query does: run that. */
+const MAX_CANDIDATES = 20_000;
+/** Up to this many trashed articles, each is checked against the MATCH on its own (~10 µs each). */
+const TRASH_CHECK_MAX = 200;
+
+interface PageRow {
+  id: number;
+  score: number;
+}
+
+/**
+ * Runs Folio's query language (app/core/query) against the archive. The only place that runs
+ * search SQL (built by search-sql.ts); every term and filter value is a bound parameter.
  */
 export class SearchRepo {
   constructor(
@@ -42,29 +65,110 @@ export class SearchRepo {
     if (query.isEmpty) return { items: [], total: 0, offset, limit, query };
 
     const plan = planTextQuery(query);
-    const sql = buildSql(query, plan);
     return this.ctx.read(() => {
-      const page = this.ctx.stmt<{ id: number; score: number }>(sql.page).all(...sql.params, limit, offset);
-      const total = this.ctx.stmt<{ n: number }>(sql.count).get(...sql.params)!.n;
+      const sql = buildSearchSql(query, plan, (atom) => this.substringIds(atom));
+      const { rows: page, total: counted } =
+        sql.ranker && sql.sort === 'relevance' ? this.rankedPage(sql, sql.ranker, limit, offset) : { rows: this.plainPage(sql, limit, offset), total: null };
+      const cap = opts.countLimit === undefined ? null : Math.max(clampInt(opts.countLimit, 1, Number.MAX_SAFE_INTEGER, 1), offset + limit);
+      const { total, lowerBound } = counted !== null ? { total: counted, lowerBound: false } : this.count(sql, cap);
       const ids = page.map((r) => r.id);
       const scores = new Map(page.map((r) => [r.id, r.score]));
       const snippets = this.snippets(ids, query, plan);
       const items = this.articles.summaries(ids).map(
         (s): SearchHit => ({ ...s, snippet: snippets.get(s.id) ?? '', score: scores.get(s.id) ?? 0 }),
       );
-      return { items, total, offset, limit, query };
+      return lowerBound ? { items, total, totalIsLowerBound: true, offset, limit, query } : { items, total, offset, limit, query };
     });
   }
 
-  /** SQLite's plan for the page query (tests, diagnostics). */
+  /** SQLite's plan for the statements that make the page (tests, diagnostics). */
   explain(input: string): string[] {
     const query = parseQuery(input);
     if (query.isEmpty) return [];
-    const sql = buildSql(query, planTextQuery(query));
-    return this.ctx
-      .stmt<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql.page}`)
-      .all(...sql.params, 1, 0)
-      .map((r) => r.detail);
+    const scans: string[] = [];
+    const plan = (text: string, params: unknown[]) =>
+      this.ctx
+        .stmt<{ detail: string }>(`EXPLAIN QUERY PLAN ${text}`)
+        .all(...params)
+        .map((r) => r.detail);
+    const sql = buildSearchSql(query, planTextQuery(query), (atom) => {
+      const scan = substringScan(atom);
+      scans.push(...plan(scan.sql, scan.params));
+      return [];
+    });
+    if (!sql.ranker || sql.sort !== 'relevance') return [...scans, ...plan(sql.page, [...sql.allParams, 1, 0])];
+    return [...scans, ...plan(sql.ranker.candidates, [sql.ranker.match, ...sql.idParams, 1]), ...plan(sql.candidatePage, ['[]', ...sql.rowParams, 1, 0])];
+  }
+
+  private substringIds(atom: SubstringAtom): number[] {
+    const scan = substringScan(atom);
+    return this.ctx.stmt(scan.sql).pluck().all(...scan.params) as number[];
+  }
+
+  private plainPage(sql: SearchSql, limit: number, offset: number): PageRow[] {
+    return this.ctx.stmt<PageRow>(sql.page).all(...sql.allParams, limit, offset);
+  }
+
+  /**
+   * A page ordered by relevance without joining every match to its article: phase one ranks
+   * the index alone and keeps the n best rows; phase two joins only those, applies the other
+   * conditions and orders by (bm25, saved date, id) as the one-statement query would.
+   *
+   * Exact, not approximate: every match scoring better than the n-th candidate is among the
+   * candidates, so a page whose last row scores strictly better than the n-th is the page the
+   * full query gives. Otherwise (ties at the edge, filters that dropped too many candidates)
+   * a second try takes as many as the share that passed suggests, then the full query runs.
+   *
+   * When phase one got every match, the number that passed phase two is the exact total
+   * (null: not known, count separately).
+   */
+  private rankedPage(sql: SearchSql, ranker: Ranker, limit: number, offset: number): { rows: PageRow[]; total: number | null } {
+    const wanted = offset + limit;
+    let n = sql.onlyTrash ? wanted + CANDIDATE_MARGIN : Math.max(FILTERED_CANDIDATES, wanted * FILTERED_FACTOR);
+    for (let attempt = 0; attempt < 2 && n <= MAX_CANDIDATES; attempt++) {
+      const candidates = this.ctx.stmt(ranker.candidates).raw().all(ranker.match, ...sql.idParams, n) as [number, number][];
+      const complete = candidates.length < n;
+      // Equal bm25 scores share a rank, so SQL breaks their ties by saved date and id as before.
+      const bm25 = new Map<number, number>();
+      const ranked: [number, number][] = [];
+      let rank = 0;
+      candidates.forEach(([id, s], i) => {
+        if (i > 0 && s !== candidates[i - 1]![1]) rank = i;
+        bm25.set(id, s);
+        ranked.push([id, rank]);
+      });
+      const rows = this.ctx.stmt(sql.candidatePage).raw().all(JSON.stringify(ranked), ...sql.rowParams, limit, offset) as [number, number, number][];
+      const edge = candidates.length > 0 ? candidates[candidates.length - 1]![1] : 0;
+      const last = rows.length > 0 ? bm25.get(rows[rows.length - 1]![0])! : 0;
+      // The third column counts the candidates that passed every condition.
+      const passed = rows.length > 0 ? rows[0]![2] : 0;
+      if (complete || (rows.length === limit && last < edge)) {
+        const total = complete && (rows.length > 0 || offset === 0) ? passed : null;
+        return { rows: rows.map(([id]) => ({ id, score: -bm25.get(id)! })), total };
+      }
+      n = Math.max(4 * n, Math.ceil((2 * wanted * n) / Math.max(passed, 1)) + CANDIDATE_MARGIN);
+    }
+    return { rows: this.plainPage(sql, limit, offset), total: null };
+  }
+
+  /**
+   * `total`: from the full-text index alone when no condition but the trash needs the article
+   * row (FTS5 counts a doclist without reading positions: 100,000 matches in ~3 ms, against
+   * ~30 ms joined to their articles), minus the trashed articles that match (every index row
+   * has its article: article_search rows cascade from articles); capped at `cap` when given;
+   * otherwise the exact joined count.
+   */
+  private count(sql: SearchSql, cap: number | null): { total: number; lowerBound: boolean } {
+    const n = (text: string, ...params: unknown[]) => this.ctx.stmt<{ n: number }>(text).get(...params)!.n;
+    if (sql.ranker && sql.onlyTrash) {
+      const { match } = sql.ranker;
+      const trash = n(`SELECT count(*) AS n FROM (SELECT 1 FROM articles WHERE deleted_at IS NOT NULL LIMIT ${TRASH_CHECK_MAX + 1})`);
+      const trashed = trash === 0 ? 0 : n(trash <= TRASH_CHECK_MAX ? sql.ranker.countTrashed : sql.ranker.countTrashedByScan, match, ...sql.idParams);
+      return { total: n(sql.ranker.countIndex, match, ...sql.idParams) - trashed, lowerBound: false };
+    }
+    if (cap === null) return { total: n(sql.count, ...sql.allParams), lowerBound: false };
+    const counted = n(sql.cappedCount, ...sql.allParams, cap + 1);
+    return counted > cap ? { total: cap, lowerBound: true } : { total: counted, lowerBound: false };
   }
 
   /**
@@ -77,12 +181,20 @@ export class SearchRepo {
     if (ids.length === 0) return out;
     const idList = JSON.stringify(ids);
     if (plan.words) {
-      const rows = this.ctx
-        .stmt<{ id: number; snippet: string | null }>(
-          `SELECT rowid AS id, snippet(article_fts, 3, ?, ?, '…', ${SNIPPET_TOKENS}) AS snippet FROM article_fts
-            WHERE article_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-        )
-        .all(SNIPPET_MARK_START, SNIPPET_MARK_END, plan.words, idList);
+      const select = `SELECT rowid AS id, snippet(article_fts, 3, ?, ?, '…', ${SNIPPET_TOKENS}) AS snippet FROM article_fts`;
+      // FTS5 looks each listed rowid up with its own run of the MATCH. That is cheap for plain
+      // terms but for a prefix means merging every matching term's doclist again per row
+      // (govern*, 100,000 articles: 17 ms for 20 rows), so there one pass over the page's
+      // rowid range checks the list instead (2.4 ms).
+      const rows = plan.wordsHavePrefix
+        ? this.ctx
+            .stmt<{ id: number; snippet: string | null }>(
+              `${select} WHERE article_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (SELECT value FROM json_each(?))`,
+            )
+            .all(SNIPPET_MARK_START, SNIPPET_MARK_END, plan.words, Math.min(...ids), Math.max(...ids), idList)
+        : this.ctx
+            .stmt<{ id: number; snippet: string | null }>(`${select} WHERE article_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`)
+            .all(SNIPPET_MARK_START, SNIPPET_MARK_END, plan.words, idList);
       for (const r of rows) if (hasMarks(r.snippet)) out.set(r.id, r.snippet!);
     }
     const missing = ids.filter((id) => !out.has(id));
@@ -99,89 +211,6 @@ export class SearchRepo {
       out.set(r.id, around ?? highlight(r.excerpt ?? (r.text ? leadOf(r.text) : r.title), words));
     }
     return out;
-  }
-}
-
-interface BuiltSql {
-  page: string;
-  count: string;
-  params: unknown[];
-}
-
-/**
- * FROM the most selective ranked index available (word index, else trigram, else the plain
- * table), then every other part of the query as a condition on `a`.
- */
-function buildSql(query: ParsedQuery, plan: TextPlan): BuiltSql {
-  const where: string[] = ['a.deleted_at IS NULL'];
-  const params: unknown[] = [];
-  let from: string;
-  let score: string;
-  if (plan.words) {
-    from = 'article_fts JOIN articles a ON a.id = article_fts.rowid';
-    where.push('article_fts MATCH ?');
-    params.push(plan.words);
-    score = WORDS_BM25;
-    if (plan.trigram) {
-      where.push('a.id IN (SELECT rowid FROM article_trigram WHERE article_trigram MATCH ?)');
-      params.push(plan.trigram);
-    }
-  } else if (plan.trigram) {
-    from = 'article_trigram JOIN articles a ON a.id = article_trigram.rowid';
-    where.push('article_trigram MATCH ?');
-    params.push(plan.trigram);
-    score = TRIGRAM_BM25;
-  } else {
-    from = 'articles a';
-    score = '0.0';
-  }
-  for (const group of plan.groups) {
-    const parts = group.map((atom) => atomSql(atom, params));
-    where.push(`(${parts.join(' OR ')})`);
-  }
-  for (const atom of plan.exclude) where.push(`NOT ${atomSql(atom, params)}`);
-  const filters = filterSql(query.filters);
-  where.push(...filters.where);
-  params.push(...filters.params);
-
-  const ranked = score !== '0.0';
-  const sort: QuerySort = query.sort === 'relevance' && !ranked ? 'saved' : (query.sort ?? (ranked ? 'relevance' : 'saved'));
-  const conditions = where.join(' AND ');
-  return {
-    // bm25 is lower for better matches; the hit's score is its negation (higher = better).
-    page: `SELECT a.id, -(${score}) AS score FROM ${from} WHERE ${conditions} ORDER BY ${orderBy(sort, score)} LIMIT ? OFFSET ?`,
-    count: `SELECT count(*) AS n FROM ${from} WHERE ${conditions}`,
-    params,
-  };
-}
-
-function atomSql(atom: PlanAtom, params: unknown[]): string {
-  if (atom.route === 'words') {
-    params.push(atom.match);
-    return 'a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)';
-  }
-  if (atom.route === 'trigram') {
-    params.push(atom.match);
-    return 'a.id IN (SELECT rowid FROM article_trigram WHERE article_trigram MATCH ?)';
-  }
-  // Below the trigram size (1–2 characters): a scan of the columns the trigram index covers.
-  const columns = atom.field === 'title' ? ['title'] : atom.field === 'author' ? ['byline'] : ['title', 'byline', 'cjk_text'];
-  for (let i = 0; i < columns.length; i++) params.push(atom.needle);
-  return `a.id IN (SELECT article_id FROM article_search WHERE ${columns
-    .map((c) => `instr(lower(${c}), lower(?)) > 0`)
-    .join(' OR ')})`;
-}
-
-function orderBy(sort: QuerySort, score: string): string {
-  switch (sort) {
-    case 'relevance':
-      return `${score}, a.saved_at DESC, a.id DESC`;
-    case 'published':
-      return 'a.published_at DESC, a.id DESC';
-    case 'title':
-      return 'a.title COLLATE NOCASE ASC, a.id ASC';
-    case 'saved':
-      return 'a.saved_at DESC, a.id DESC';
   }
 }
 

@@ -78,6 +78,17 @@ describe('routing and planning', () => {
     expect(plan.substringNeedles).toEqual(['図書館', '東京', '猫']);
   });
 
+  it('says when the word MATCH holds a prefix term (included, excluded or split from a CJK phrase)', () => {
+    const prefix = (q: string) => planTextQuery(parseQuery(q)).wordsHavePrefix;
+    expect([prefix('govern*'), prefix('cats -dog*'), prefix('"東京 tow"*'), prefix('cats "dog house"'), prefix('図書館*')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
   it('word exclusions alone are kept for a NOT IN condition', () => {
     const plan = planTextQuery(parseQuery('-dogs tag:x'));
     expect(plan.words).toBeNull();

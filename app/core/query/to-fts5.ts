@@ -69,6 +69,8 @@ export type PlanAtom =
 export interface TextPlan {
   /** MATCH for the word index, exclusions folded in as NOT when possible; null if none. */
   words: string | null;
+  /** True when `words` holds a prefix term (`word *`), which FTS5 expands to every matching term. */
+  wordsHavePrefix: boolean;
   /** MATCH for the trigram index; null if none. */
   trigram: string | null;
   /** Groups to check one by one: each is satisfied when any of its atoms is. */
@@ -96,8 +98,10 @@ export function planTextQuery(query: Pick<ParsedQuery, 'include' | 'exclude'>): 
   const words = toFts5Match(wordGroups, wordExcludes, 'words');
   // With no positive word terms, word exclusions cannot be folded into a MATCH.
   const exclude = [...(words === null ? wordExcludes : []), ...otherExcludes].map(atomFor);
+  const folded = words === null ? [] : [...wordGroups.flat(), ...wordExcludes];
   return {
     words,
+    wordsHavePrefix: folded.some((t) => t.kind === 'prefix'),
     trigram: toFts5Match(trigramGroups, [], 'trigram'),
     groups,
     exclude,

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Archive } from '../../app/store/archive.js';
+import { LATEST_SCHEMA_VERSION } from '../../app/store/migrations/index.js';
+import { openArchive } from '../../app/store/open-archive.js';
+import { makeCapture } from '../helpers/make-capture.js';
+
+/**
+ * How SQLite runs a search, asserted with EXPLAIN QUERY PLAN (archive.explainSearch): ranked
+ * searches read the full-text index and fetch articles by id, never scanning the articles
+ * table; id-only conditions (tags, other terms) are checked inside the ranking query; short
+ * CJK terms scan migration 0004's partial index, never the article_search rows. Plus the
+ * upgrade of an archive made before that migration.
+ */
+let dir: string;
+let archive: Archive;
+
+const DOCS = [
+  { title: 'Understanding the borrow checker', text: 'The borrow checker enforces ownership rules at compile time.', byline: 'Ada Lovelace', tags: ['rust'] },
+  { title: '東京の図書館', text: '市立図書館は来月から電子書籍の貸し出しを始めます。', byline: 'Tanaka', tags: [] },
+  { title: 'Tokyo notes', text: 'Plain English text about a trip.', byline: '東京新聞', tags: ['travel'] },
+  { title: 'Kitchen diaries', text: 'Bread baking in winter. 東京で食べたパンの話。', byline: 'Grace', tags: ['food'] },
+  { title: 'River walks', text: 'A quiet walk along the river, with no Japanese at all.', byline: 'Ada Lovelace', tags: ['travel'] },
+];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'folio-search-plan-'));
+  archive = openArchive(join(dir, 'folio.db'));
+  DOCS.forEach((d, i) => {
+    const { capture, blobs } = makeCapture({ seed: 500 + i, title: d.title, text: d.text, byline: d.byline, words: 30 });
+    archive.saveCapture(capture, blobs, { tags: d.tags });
+  });
+});
+afterAll(() => {
+  archive.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const plan = (q: string) => archive.explainSearch(q);
+const titles = (a: Archive, q: string) => a.search(q).items.map((h) => h.title).sort();
+
+describe('search query plans', () => {
+  it('a ranked search reads the word index, then fetches its page of articles by id', () => {
+    const steps = plan('borrow');
+    expect(steps).toContainEqual(expect.stringMatching(/^SCAN article_fts VIRTUAL TABLE INDEX/));
+    expect(steps).toContainEqual('SEARCH a USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(steps.filter((s) => /^SCAN a\b/.test(s))).toEqual([]);
+  });
+
+  it('tags and other id conditions are checked inside the ranking query, not by scanning articles', () => {
+    const steps = plan('borrow tag:rust -tag:travel');
+    expect(steps).toContainEqual(expect.stringMatching(/^SCAN article_fts VIRTUAL TABLE INDEX/));
+    expect(steps).toContainEqual(expect.stringMatching(/SEARCH t USING COVERING INDEX .*\(name=\?\)/));
+    expect(steps.filter((s) => /^SCAN (a|at|article_tags)\b/.test(s))).toEqual([]);
+  });
+
+  it('a 1–2 character CJK term scans the partial index, not the article_search rows', () => {
+    const steps = plan('東京');
+    expect(steps).toContain('SCAN article_search USING COVERING INDEX article_search_unspaced');
+    expect(steps).not.toContain('SCAN article_search');
+    expect(titles(archive, '東京')).toEqual(['Kitchen diaries', 'Tokyo notes', '東京の図書館']);
+    expect(titles(archive, 'author:東京')).toEqual(['Tokyo notes']);
+    expect(titles(archive, 'title:東 OR title:river')).toEqual(['River walks', '東京の図書館']);
+  });
+});
+
+describe('migration 0004 on an archive made before it', () => {
+  it('adds the partial index; searches for short CJK terms find the same articles', () => {
+    const file = join(dir, 'v3.db');
+    const old = openArchive(file);
+    DOCS.forEach((d, i) => {
+      const { capture, blobs } = makeCapture({ seed: 900 + i, title: d.title, text: d.text, byline: d.byline, words: 30 });
+      old.saveCapture(capture, blobs, { tags: d.tags });
+    });
+    const before = ['東京', '図', 'author:東京', '東 -tag:food'].map((q) => titles(old, q));
+    old.close();
+    // Schema 3 is schema 4 without the index: take it away and step the version back.
+    const raw = new Database(file);
+    raw.exec('DROP INDEX article_search_unspaced');
+    raw.pragma('user_version = 3');
+    expect(raw.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'article_search_unspaced'`).get()).toEqual({ n: 0 });
+    raw.close();
+
+    const upgraded = openArchive(file);
+    try {
+      expect(upgraded.connectionInfo().schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+      expect(upgraded.explainSearch('図')).toContain('SCAN article_search USING COVERING INDEX article_search_unspaced');
+      expect(['東京', '図', 'author:東京', '東 -tag:food'].map((q) => titles(upgraded, q))).toEqual(before);
+      expect(before[0]).toEqual(['Kitchen diaries', 'Tokyo notes', '東京の図書館']);
+      expect(upgraded.checkIntegrity()).toEqual([]);
+    } finally {
+      upgraded.close();
+    }
+  });
+});
