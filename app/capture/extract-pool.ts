@@ -38,6 +38,9 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
     idleTimeout: 60_000,
     resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
   });
+  // A worker that dies between pages (e.g. out of memory while collecting garbage after one) is
+  // replaced by piscina, and no page is lost; unhandled, that 'error' event would end the process.
+  pool.on('error', () => undefined);
 
   return {
     threads,

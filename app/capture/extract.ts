@@ -1,7 +1,7 @@
 import { Readability, isProbablyReaderable } from '@mozilla/readability';
 import { FolioError } from '../core/errors.js';
 import type { Extraction, Extractor } from '../core/types.js';
-import { openDomWindow, type DomWindow } from './dom-window.js';
+import { openDomWindow, releaseDocument, type DomWindow } from './dom-window.js';
 import { flattenDeepNesting } from './nesting.js';
 import { preStrip } from './pre-strip.js';
 import { convertSocialQuotes, convertVideoEmbeds, VIDEO_EMBED } from './embeds.js';
@@ -98,6 +98,7 @@ function extractOnce(html: string, pageUrl: string, options: ExtractOptions, war
   });
   const { jsonLd, meta, firstHeading } = facts!;
   let whole = null as PreparedPage | null; // (asserted: assigned inside wholePage)
+  const sanitized: Document[] = [];
   try {
     const { document, dom } = page;
     const policy = policyFor(pageUrl, page.base);
@@ -108,7 +109,13 @@ function extractOnce(html: string, pageUrl: string, options: ExtractOptions, war
       maxElemsToParse: options.maxElements ?? 0,
       serializer: (el) => el as Element,
     }).parse();
-    const sanitize = createArticleSanitizer(dom.window, policy);
+    const sanitizer = createArticleSanitizer(dom.window, policy);
+    // DOMPurify returns a <body> of its own document: released with the page's (see dom-window.ts).
+    const sanitize = (input: Node | string): HTMLElement => {
+      const clean = sanitizer(input);
+      sanitized.push(clean.ownerDocument);
+      return clean;
+    };
     // The untouched page, for the fallbacks and isProbablyReaderable: parsed again on demand.
     const wholePage = (): Document => (whole ??= preparePage(html, pageUrl)).document;
 
@@ -160,6 +167,7 @@ function extractOnce(html: string, pageUrl: string, options: ExtractOptions, war
   } finally {
     page.dom.close();
     whole?.dom.close();
+    for (const doc of sanitized) releaseDocument(doc);
   }
 }
 

@@ -10,7 +10,7 @@
  * gave none), and the original address stays available for a "load original" affordance.
  */
 import { createHash } from 'node:crypto';
-import { parseInertDocument } from './dom-window.js';
+import { parseInertDocument, releaseDocument } from './dom-window.js';
 import { FolioError } from '../core/errors.js';
 import { assetUrl, type CapturedImage, type ImageBlob } from '../core/types.js';
 import { fetchBytes } from './fetch.js';
@@ -62,14 +62,22 @@ type Outcome = { ok: true; sha256: string; type: string; data: Uint8Array } | { 
 const REMOTE_ATTRIBUTES = ['srcset', 'sizes', 'data-src', 'data-srcset', 'data-original', 'data-lazy-src', 'loading', 'decoding', 'crossorigin', 'referrerpolicy'];
 
 export async function localizeImages(html: string, pageUrl: string, options: ImageOptions): Promise<LocalizedImages> {
+  // A DOMParser document has no window: nothing in it runs or loads. (The thread's shared host
+  // window parses it: a new JSDOM per article cost ~15 ms of main-thread time.)
+  const doc = parseInertDocument(`<!DOCTYPE html><body>${html}`);
+  try {
+    return await localizeImagesIn(doc, pageUrl, options);
+  } finally {
+    releaseDocument(doc);
+  }
+}
+
+async function localizeImagesIn(doc: Document, pageUrl: string, options: ImageOptions): Promise<LocalizedImages> {
   const perImageMax = options.perImageMaxBytes ?? IMAGE_DEFAULTS.perImageMaxBytes;
   const perArticleMax = options.perArticleMaxBytes ?? IMAGE_DEFAULTS.perArticleMaxBytes;
   const limit = limiter(Math.max(1, options.concurrency ?? IMAGE_DEFAULTS.concurrency));
   const timeoutMs = options.timeoutMs ?? IMAGE_DEFAULTS.timeoutMs;
 
-  // A DOMParser document has no window: nothing in it runs or loads. (The thread's shared host
-  // window parses it: a new JSDOM per article cost ~15 ms of main-thread time.)
-  const doc = parseInertDocument(`<!DOCTYPE html><body>${html}`);
   collapsePictures(doc);
 
   // Bytes admitted so far (distinct images), so downloads stop early once the budget is spent.

@@ -13,7 +13,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseInertDocument } from './dom-window.js';
+import { parseInertDocument, releaseDocument } from './dom-window.js';
 import { FolioError } from '../core/errors.js';
 import type { CapturedImage } from '../core/types.js';
 import { decodeHtmlBytes } from './charset.js';
@@ -153,8 +153,10 @@ export async function prepareLocalPage(
     }
   }
   const doctype = doc.doctype ? `<!DOCTYPE ${doc.doctype.name}>\n` : '';
+  const html = doctype + doc.documentElement.outerHTML;
+  releaseDocument(doc); // (on a failure above the host window's periodic renewal lets it go)
   return {
-    html: doctype + doc.documentElement.outerHTML,
+    html,
     baseUrl,
     labels,
     failures: [...failures].map(([url, error]) => ({ url, error })),

@@ -18,33 +18,67 @@
  * to their first end tag (so a `<!--` inside a script goes with the script); title, textarea and
  * the other raw-text elements are skipped whole (a `<script>` in a textarea is text the reader
  * may show); comments end at `-->` or `--!>`. Unterminated constructs run to the end of the
- * input, as they do in the parser. Inside `<svg>`/`<math>` nothing is removed: there script and
- * style are foreign elements whose content is ordinary markup, not raw text.
+ * input, as they do in the parser. Inside `<svg>`/`<math>` (up to their end tag or an HTML tag that
+ * breaks out of them, and outside their HTML integration points such as `<foreignObject>`) nothing
+ * is removed: there script and style are foreign elements whose content is ordinary markup, not
+ * raw text. Nor is a `<style>` inside a `<select>`, which the tree builder ignores (its text stays
+ * in the select), nor an element right after a lone `<` or a cut-short `&am`, which would run
+ * into the text that follows it.
+ *
+ * What it does not follow: `<frameset>` documents (where the tree builder ignores script and
+ * style tags, so their content is parsed as markup) and `<font color|face|size>` breaking out of
+ * SVG. Both leave the scanner keeping more than it could, or (frameset) removing tokens the
+ * parser would have turned into whitespace or frames: not article pages.
  */
 const RAW_TEXT = new Set(['textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes']);
 const FOREIGN = new Set(['svg', 'math']);
+/** SVG/MathML elements whose content is HTML again (MathML annotation-xml left out: it depends on an attribute). */
+const INTEGRATION_POINTS = new Set(['foreignobject', 'desc', 'title', 'mi', 'mo', 'mn', 'ms', 'mtext']);
+/** HTML start tags that close open SVG/MathML elements (the spec's list, less `font`, which depends on its attributes). */
+const BREAKOUT = new Set(
+  'b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var'.split(' '),
+);
+/** Start tags that end an open `<select>` (or, for `select`, open one). */
+const CLOSES_SELECT = new Set(['select', 'input', 'keygen', 'textarea']);
 const JSON_LD = /\btype\s*=\s*["']?\s*application\/ld\+json/i;
+/** Text that would run into what follows a removed element: a lone `<`, or a character reference cut short (`&am`). */
+const DANGLING = /(?:<|&#?[a-zA-Z0-9]*)$/;
 
 export function preStrip(html: string): string {
   // ASCII-only lower-casing: String#toLowerCase turns "İ" into two code units, which would shift
   // every later index of `lower` against `html` (and cut the wrong bytes out of Turkish pages).
   const lower = html.replace(/[A-Z]+/g, (s) => s.toLowerCase());
   const find = new ForwardSearch(lower);
+  // Open <svg>/<math> elements (true) and the integration points inside them (false), innermost last.
+  const foreign: boolean[] = [];
+  const inForeign = (): boolean => foreign[foreign.length - 1] === true;
+  const breakOut = (): void => {
+    while (inForeign()) foreign.pop();
+  };
+  let inSelect = false; // the tree builder ignores <style> in a <select>: its CSS becomes the select's text
   const out: string[] = [];
   let kept = 0; // html[kept, i) is copied as is
-  let foreign = 0; // depth of open <svg>/<math> elements
   let i = html.indexOf('<');
   while (i !== -1) {
     const next = html.charCodeAt(i + 1);
     if (next === 0x21 /* ! */) {
-      i = declarationEnd(html, i, foreign > 0);
+      i = declarationEnd(html, i, inForeign());
     } else if (next === 0x3f /* ? */) {
       i = bogusCommentEnd(html, i + 2);
     } else if (next === 0x2f /* / */) {
       const after = html.charCodeAt(i + 2);
       if (isAsciiAlpha(after)) {
         const nameEnd = tagNameEnd(html, i + 2);
-        if (foreign > 0 && FOREIGN.has(lower.slice(i + 2, nameEnd))) foreign--;
+        const name = lower.slice(i + 2, nameEnd);
+        if (FOREIGN.has(name)) {
+          const open = foreign.lastIndexOf(true);
+          if (open !== -1) foreign.length = open;
+        } else if (inForeign() && (name === 'p' || name === 'br')) {
+          breakOut();
+        } else if (INTEGRATION_POINTS.has(name) && foreign[foreign.length - 1] === false) {
+          foreign.pop();
+        }
+        if (name === 'select' && !inForeign()) inSelect = false;
         i = scanTag(html, nameEnd).end;
       } else if (after === 0x3e /* > */) {
         i += 3; // "</>" is dropped by the tokenizer
@@ -57,10 +91,17 @@ export function preStrip(html: string): string {
       const nameEnd = tagNameEnd(html, i + 1);
       const name = lower.slice(i + 1, nameEnd);
       const tag = scanTag(html, nameEnd);
-      if ((name === 'script' || name === 'style') && foreign === 0) {
+      if (inForeign() && BREAKOUT.has(name)) breakOut();
+      if (!inForeign() && CLOSES_SELECT.has(name)) inSelect = name === 'select' && !inSelect; // <select><select> closes the first
+      if (inForeign()) {
+        // Foreign content: script and style are ordinary elements here, nothing is raw text.
+        if (!tag.selfClosing && (FOREIGN.has(name) || INTEGRATION_POINTS.has(name))) foreign.push(FOREIGN.has(name));
+        i = tag.end;
+      } else if (name === 'script' || (name === 'style' && !inSelect)) {
         const close = name === 'script' ? scriptEndTag(find, tag.end) : endTag(find, name, tag.end);
         const end = close === -1 ? html.length : scanTag(html, close + 2 + name.length).end;
-        const keep = name === 'script' && JSON_LD.test(html.slice(nameEnd, tag.end));
+        const keep =
+          (name === 'script' && JSON_LD.test(html.slice(nameEnd, tag.end))) || DANGLING.test(html.slice(Math.max(kept, i - 40), i));
         if (!keep) {
           out.push(html.slice(kept, i));
           kept = end;
@@ -69,10 +110,10 @@ export function preStrip(html: string): string {
       } else if (RAW_TEXT.has(name)) {
         const close = endTag(find, name, tag.end);
         i = close === -1 ? html.length : scanTag(html, close + 2 + name.length).end;
-      } else if (name === 'plaintext' && foreign === 0) {
+      } else if (name === 'plaintext') {
         break; // everything after <plaintext> is text
       } else {
-        if (FOREIGN.has(name) && !tag.selfClosing) foreign++;
+        if (FOREIGN.has(name) && !tag.selfClosing) foreign.push(true);
         i = tag.end;
       }
     } else {
