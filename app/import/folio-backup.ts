@@ -9,12 +9,17 @@
  * reading progress. Articles whose URL is already in the archive (even in the trash) are
  * skipped, so running it twice changes nothing the second time. A damaged record is reported as
  * failed and the others are restored.
+ *
+ * Records are stored RESTORE_BATCH at a time through Archive.importRecords (one transaction,
+ * one savepoint per record): several times faster than a transaction per record (issue #6).
+ * Reports still come out one per record, in backup order.
  */
 import { createHash } from 'node:crypto';
 import { normalizeTags } from '../core/query/tags.js';
 import type { ImageBlob } from '../core/types.js';
 import { BackupArticleSchema } from '../export/json-backup.js';
 import type { Archive } from '../store/archive.js';
+import type { RecordToImport } from '../store/articles-repo.js';
 import { ImportFormatError, type ItemReport } from './import-items.js';
 import { isRecord, parseJsonText } from './json-input.js';
 import { openFileSet, readHead, readWholeText, type FileSet, type InputInfo } from './read-input.js';
@@ -25,6 +30,9 @@ interface BackupImage {
   /** base64 (single-file backups); absent in the zip variant. */
   data?: string;
 }
+
+/** Records per write transaction: big enough to amortise the commit and FTS5 segment, small enough to hold the lock briefly. */
+const RESTORE_BATCH = 200;
 
 export interface RestoreOptions {
   extraTags: readonly string[];
@@ -50,10 +58,24 @@ export async function restoreFolioBackup(archive: Archive, info: InputInfo, opts
     const images = new Map<string, BackupImage>();
     for (const img of Array.isArray(backup.images) ? backup.images : []) if (isRecord(img) && typeof img.sha256 === 'string') images.set(img.sha256, img as unknown as BackupImage);
     const imageDir = jsonName ? jsonName.slice(0, jsonName.lastIndexOf('/') + 1) : '';
-    for (const raw of backup.articles as unknown[]) {
-      if (!isRecord(raw) || typeof raw.url !== 'string') continue;
-      opts.onItem(await restoreArticle(archive, raw, { images, files, imageDir, label, extraTags: opts.extraTags }));
+    const batch = new RestoreBatch(archive, opts.onItem);
+    try {
+      for (const raw of backup.articles as unknown[]) {
+        if (!isRecord(raw) || typeof raw.url !== 'string') continue;
+        const stored = batch.add(await restoreArticle(archive, raw, { images, files, imageDir, label, extraTags: opts.extraTags }));
+        // Let the event loop turn between batches (progress events, other requests of the app).
+        if (stored) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (err) {
+      // The backup turned out broken part-way: what was read before it is still restored.
+      try {
+        batch.flush();
+      } catch {
+        // The broken backup is the reason to report; its message says what to do.
+      }
+      throw err;
     }
+    batch.flush();
   } finally {
     files?.close();
   }
@@ -67,7 +89,49 @@ interface RestoreContext {
   extraTags: readonly string[];
 }
 
-async function restoreArticle(archive: Archive, raw: Record<string, unknown>, ctx: RestoreContext): Promise<ItemReport> {
+/** A record ready to store, or a record's outcome already known (damaged, already in the archive). */
+type RestoreStep = ItemReport | { url: string; bookmark: boolean; item: RecordToImport };
+
+/** Collects records and stores them RESTORE_BATCH at a time; reports every record in input order. */
+class RestoreBatch {
+  private steps: RestoreStep[] = [];
+  private pending = 0;
+
+  constructor(
+    private readonly archive: Archive,
+    private readonly onItem: (report: ItemReport) => void,
+  ) {}
+
+  /** Returns true when this call stored a batch. */
+  add(step: RestoreStep): boolean {
+    this.steps.push(step);
+    if ('item' in step) this.pending++;
+    if (this.pending < RESTORE_BATCH && this.steps.length < RESTORE_BATCH * 4) return false;
+    this.flush();
+    return true;
+  }
+
+  flush(): void {
+    const steps = this.steps;
+    this.steps = [];
+    this.pending = 0;
+    const toStore = steps.filter((s): s is Extract<RestoreStep, { item: RecordToImport }> => 'item' in s);
+    const results = toStore.length ? this.archive.importRecords(toStore.map((s) => s.item)) : [];
+    let next = 0;
+    for (const step of steps) {
+      if (!('item' in step)) {
+        this.onItem(step);
+        continue;
+      }
+      const r = results[next++]!;
+      if (!r.ok) this.onItem({ url: step.url, status: 'failed', error: r.error.message });
+      else if (!r.result.created) this.onItem({ url: step.url, status: 'duplicate', id: r.result.id });
+      else this.onItem({ url: step.url, status: step.bookmark ? 'bookmarked' : 'saved', id: r.result.id });
+    }
+  }
+}
+
+async function restoreArticle(archive: Archive, raw: Record<string, unknown>, ctx: RestoreContext): Promise<RestoreStep> {
   const url = String(raw.url);
   // The exporter's own schema: a record that does not match it is damaged, and restoring a
   // guess of it would not be lossless.
@@ -82,9 +146,8 @@ async function restoreArticle(archive: Archive, raw: Record<string, unknown>, ct
   const blobs: ImageBlob[] = [];
   for (const ref of a.images) blobs.push(await imageBlob(ref.sha256, ctx));
   const { id: _exportedId, ...record } = a;
-  const result = archive.importRecord({ ...record, tags: normalizeTags([...a.tags, ...ctx.extraTags]) }, blobs);
-  if (!result.created) return { url: a.url, status: 'duplicate', id: result.id };
-  return { url: a.url, status: a.status === 'bookmark' ? 'bookmarked' : 'saved', id: result.id };
+  // A record repeated within the batch is caught by importRecords (it checks earlier items too).
+  return { url: a.url, bookmark: a.status === 'bookmark', item: { record: { ...record, tags: normalizeTags([...a.tags, ...ctx.extraTags]) }, blobs } };
 }
 
 /** An image's bytes from the backup, checked against its hash (a damaged backup must not restore wrong pictures). */

@@ -48,13 +48,17 @@ export class ImagesRepo {
   /**
    * Makes the article's image links exactly `prepared.refs` (inserting new bytes, sharing
    * existing ones) and deletes images no article uses any more. Call inside a write transaction.
+   * `fresh`: the article was created in this transaction, so it has no links to replace.
    */
-  link(articleId: number, prepared: PreparedImages): void {
-    const previous = this.ctx
-      .stmt<{ sha256: string }>('SELECT sha256 FROM article_images WHERE article_id = ?')
-      .all(articleId)
-      .map((r) => r.sha256);
-    this.ctx.stmt('DELETE FROM article_images WHERE article_id = ?').run(articleId);
+  link(articleId: number, prepared: PreparedImages, opts: { fresh?: boolean } = {}): void {
+    let previous: string[] = [];
+    if (!opts.fresh) {
+      previous = this.ctx
+        .stmt<{ sha256: string }>('SELECT sha256 FROM article_images WHERE article_id = ?')
+        .all(articleId)
+        .map((r) => r.sha256);
+      this.ctx.stmt('DELETE FROM article_images WHERE article_id = ?').run(articleId);
+    }
     const exists = this.ctx.stmt<{ one: number }>('SELECT 1 AS one FROM images WHERE sha256 = ?');
     const insertImage = this.ctx.stmt(
       'INSERT INTO images (sha256, type, bytes, data) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING',

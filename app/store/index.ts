@@ -3,6 +3,6 @@ export { openArchive, FOLIO_APPLICATION_ID, type OpenArchiveOptions } from './op
 export { Archive } from './archive.js';
 export { defaultArchivePath, resolveArchivePath } from './default-path.js';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.js';
-export type { SaveOptions, SaveResult, BookmarkInput, ArticleIterationFilter, ArticleRecord } from './articles-repo.js';
+export type { SaveOptions, SaveResult, BookmarkInput, ArticleIterationFilter, ArticleRecord, CaptureToSave, RecordToImport, BatchItemResult } from './articles-repo.js';
 export type { SearchOptions, SearchPage } from './search.js';
 export type { QueueJob, QueueJobOptions, EnqueueItem, QueueRepo } from './queue-repo.js';

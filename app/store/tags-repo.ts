@@ -32,6 +32,15 @@ export class TagsRepo {
     return wanted.sort();
   }
 
+  /**
+   * Tags an article created in this transaction, before its search row exists (the row then
+   * takes the tags as it is inserted, see ArticlesRepo.writeSearchText). Nothing to unlink,
+   * no search row to refresh and no tag left unused, so only the links are written.
+   */
+  setOnNew(articleId: number, tags: readonly string[]): void {
+    for (const name of normalizeTags(tags)) this.link(articleId, name);
+  }
+
   /** Adds tags to each article (existing ones stay). Returns how many articles changed. */
   add(articleIds: readonly number[], tags: readonly string[]): number {
     const wanted = normalizeTags(tags);

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openArchive } from '../../app/store/open-archive.js';
+import type { CaptureToSave } from '../../app/store/articles-repo.js';
 import type { ImageBlob } from '../../app/core/types.js';
 import { articleHtml, makeCapture, makeImageBlob } from '../helpers/make-capture.js';
 import type { TextSource } from './corpus.js';
@@ -7,46 +11,103 @@ import { round, summarize } from './stats.js';
 
 /**
  * Store: articles/s into a real archive file (FTS and trigram indexes, images, tags included),
- * against raw inserts of the same title+text into a bare table in the same run.
+ * measured three ways in the same run:
+ *   - articles_per_s: the bulk path imports use (Archive.saveCaptures, BATCH per transaction).
+ *     This builds the archive the search, UI and export sections read; it ends with
+ *     optimizeSearchIndex(), timed separately (optimize_s), as a large import does.
+ *   - single_save_per_s: Archive.saveCapture per article, one transaction each (the capture
+ *     queue's path), over the first SINGLE_MAX articles into a separate, fresh file.
+ *   - baseline_raw_insert_per_s: raw INSERTs of the same title+text into a bare table.
+ * Only the store calls are timed: building the inputs (text, HTML, image refs) is not storing.
  */
 export interface StoreResult {
   articles: number;
   articles_per_s: number;
+  batch_size: number;
+  /** Per article, from each batch's time divided by its size. */
   per_article_ms: ReturnType<typeof summarize>;
+  optimize_s: number;
+  single_save_per_s: number;
+  single_articles: number;
+  single_per_article_ms: ReturnType<typeof summarize>;
   baseline_raw_insert_per_s: number;
   file_mb: number;
 }
 
 const SITES = ['example.com', 'news.example.org', 'blog.example.net', 'journal.example.edu', 'daily.example.co.uk'];
 const TAGS = ['research', 'to-read', 'history', 'science', 'travel', 'cooking', 'programming'];
+/** Items per transaction, as app/import/folio-backup.ts batches a restore. */
+const BATCH = 200;
+/** Single saves run ~5x slower than batches: a sample of this size keeps the section short at 100k. */
+const SINGLE_MAX = 5000;
 
 export function buildArchive(path: string, n: number, source: TextSource): StoreResult {
   const shared: ImageBlob[] = Array.from({ length: 200 }, (_, i) => makeImageBlob(i + 1));
-  const archive = openArchive(path);
-  const samples: number[] = [];
-  const start = performance.now();
-  try {
-    for (let i = 0; i < n; i++) {
-      const paragraphs = source.paragraphs(i);
-      const text = paragraphs.join('\n\n');
-      const blobs = [shared[i % shared.length]!, shared[(i * 7 + 3) % shared.length]!];
-      const made = makeCapture({ seed: i + 1, host: SITES[i % SITES.length]!, blobs, text, title: source.title(i) });
-      made.capture.html = articleHtml(text, made.capture.images);
-      made.capture.wordCount = text.split(/\s+/).length;
-      const t0 = performance.now();
-      archive.saveCapture(made.capture, made.blobs, {
+  const input = (i: number): CaptureToSave => {
+    const paragraphs = source.paragraphs(i);
+    const text = paragraphs.join('\n\n');
+    const blobs = [shared[i % shared.length]!, shared[(i * 7 + 3) % shared.length]!];
+    const made = makeCapture({ seed: i + 1, host: SITES[i % SITES.length]!, blobs, text, title: source.title(i) });
+    made.capture.html = articleHtml(text, made.capture.images);
+    made.capture.wordCount = text.split(/\s+/).length;
+    return {
+      capture: made.capture,
+      blobs: made.blobs,
+      options: {
         tags: [TAGS[i % TAGS.length]!],
         savedAt: new Date(Date.UTC(2021, 0, 1) + i * 3_600_000).toISOString(),
         read: i % 3 === 0,
         favorite: i % 11 === 0,
         archived: i % 5 === 0,
-      });
-      samples.push(performance.now() - t0);
+      },
+    };
+  };
+
+  // The bulk path, which builds the archive the other sections read.
+  const archive = openArchive(path);
+  const samples: number[] = [];
+  let storeMs = 0;
+  let optimizeMs = 0;
+  try {
+    for (let start = 0; start < n; start += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, n - start) }, (_, k) => input(start + k));
+      const t0 = performance.now();
+      const results = archive.saveCaptures(batch);
+      const ms = performance.now() - t0;
+      storeMs += ms;
+      samples.push(ms / batch.length);
+      const failed = results.find((r) => !r.ok);
+      if (failed && !failed.ok) throw new Error(`bench article failed to save: ${failed.error.message}`);
     }
+    const t0 = performance.now();
+    archive.optimizeSearchIndex();
+    optimizeMs = performance.now() - t0;
   } finally {
     archive.close();
   }
-  const seconds = (performance.now() - start) / 1000;
+
+  // One transaction per article, into a fresh file of its own.
+  const singleN = Math.min(n, SINGLE_MAX);
+  const singleDir = mkdtempSync(join(tmpdir(), 'folio-bench-single-'));
+  const singleSamples: number[] = [];
+  let singleMs = 0;
+  try {
+    const single = openArchive(join(singleDir, 'single.db'));
+    try {
+      for (let i = 0; i < singleN; i++) {
+        const item = input(i);
+        const t0 = performance.now();
+        single.saveCapture(item.capture, item.blobs, item.options);
+        const ms = performance.now() - t0;
+        singleMs += ms;
+        singleSamples.push(ms);
+      }
+    } finally {
+      single.close();
+    }
+  } finally {
+    rmSync(singleDir, { recursive: true, force: true });
+  }
 
   // Baseline: the same text, raw INSERTs in one transaction per row, no index of any kind.
   const raw = new Database(':memory:');
@@ -66,8 +127,13 @@ export function buildArchive(path: string, n: number, source: TextSource): Store
 
   return {
     articles: n,
-    articles_per_s: round(n / seconds, 1),
+    articles_per_s: round(n / (storeMs / 1000), 1),
+    batch_size: BATCH,
     per_article_ms: summarize(samples),
+    optimize_s: round(optimizeMs / 1000, 2),
+    single_save_per_s: round(singleN / (singleMs / 1000), 1),
+    single_articles: singleN,
+    single_per_article_ms: summarize(singleSamples),
     baseline_raw_insert_per_s: round(baselineN / rawSeconds, 1),
     file_mb: round(pages / 1e6, 1),
   };
