@@ -12,7 +12,7 @@ import type { Archive } from '../store/archive.js';
 import { writeFileSync } from 'node:fs';
 import type { EventBus } from './events.js';
 import { createIoJobs, type IoJobs } from './io-jobs.js';
-import type { ExtractPool } from '../capture/extract-pool.js';
+import type { ExtractionWorkers } from '../capture/extract-pool.js';
 
 export interface HandlerDeps {
   archive: Archive;
@@ -22,7 +22,7 @@ export interface HandlerDeps {
   /** Export/import jobs (export.run, import.upload); default: made here, beside the archive. */
   io?: IoJobs;
   /** The extraction pool the runner uses; fetching imports use it too. */
-  extractPool?: Pick<ExtractPool, 'extract'>;
+  extractPool?: ExtractionWorkers;
 }
 
 /**

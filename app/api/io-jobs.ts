@@ -24,7 +24,7 @@ import { inspectInput } from '../import/read-input.js';
 import type { QueueRunner } from '../queue/runner.js';
 import type { Archive } from '../store/archive.js';
 import type { EventBus } from './events.js';
-import type { ExtractPool } from '../capture/extract-pool.js';
+import type { ExtractionWorkers } from '../capture/extract-pool.js';
 
 export interface IoJobs {
   /** Runs one export to completion (announcing `export.progress`) and makes it downloadable. */
@@ -61,7 +61,7 @@ export interface IoJobsDeps {
   events: EventBus;
   runner: QueueRunner;
   /** The extraction pool a fetching import's captures use (the app's own). */
-  extractPool?: Pick<ExtractPool, 'extract'>;
+  extractPool?: ExtractionWorkers;
   /** How long an unclaimed export is kept; default one hour. */
   downloadTtlMs?: number;
 }

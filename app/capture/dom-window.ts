@@ -1,4 +1,12 @@
-import { JSDOM, VirtualConsole, type DOMWindow } from 'jsdom';
+import { createRequire } from 'node:module';
+import type { DOMWindow } from 'jsdom';
+
+/**
+ * jsdom is loaded on the first parse, not with this module: loading it takes ~0.9 s, and a
+ * process whose parsing all happens in the extraction workers (the app, `folio import`) would
+ * otherwise stall its event loop for that long on its first capture.
+ */
+const loadJsdom = (): typeof import('jsdom') => createRequire(import.meta.url)('jsdom') as typeof import('jsdom');
 
 /**
  * A parsed page that can never run: scripts are not executed, no subresource is fetched, and
@@ -49,6 +57,7 @@ const PARSES_PER_HOST = 50;
 
 function hostWindow(): Host {
   if (host && ++parses % PARSES_PER_HOST !== 0) return host;
+  const { JSDOM, VirtualConsole } = loadJsdom();
   const virtualConsole = new VirtualConsole();
   const created: Host = { window: null as unknown as DOMWindow, parser: null as unknown as DOMParser, sink: null };
   // Not forwarded anywhere: jsdom's errors are recorded per page, page console calls (impossible

@@ -5,6 +5,7 @@ import { Piscina } from 'piscina';
 import { FolioError } from '../core/errors.js';
 import type { Extraction } from '../core/types.js';
 import type { ExtractTask } from './extract-worker.js';
+import type { ImageDom } from './images.js';
 
 /**
  * A pool of worker threads for extraction (jsdom + Readability + DOMPurify), the CPU-heavy
@@ -23,6 +24,8 @@ export interface ExtractPoolOptions {
 
 export interface ExtractPool {
   extract(html: string, url: string): Promise<Extraction>;
+  /** The DOM steps of image localizing, in the same workers (ImageOptions.dom). */
+  readonly imageDom: ImageDom;
   readonly threads: number;
   close(): Promise<void>;
 }
@@ -42,8 +45,19 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
   // replaced by piscina, and no page is lost; unhandled, that 'error' event would end the process.
   pool.on('error', () => undefined);
 
+  const runDom = async <T>(name: string, task: object, url: string): Promise<T> => {
+    try {
+      return (await pool.run(task, { name, signal: AbortSignal.timeout(timeoutMs) })) as T;
+    } catch (err) {
+      throw new FolioError('EXTRACT_FAILED', `${url}: could not rewrite the article's images (${(err as Error).message ?? err})`);
+    }
+  };
   return {
     threads,
+    imageDom: {
+      plan: (html, pageUrl) => runDom('planImagesInWorker', { html, pageUrl }, pageUrl),
+      apply: (html, decisions) => runDom('applyImagesInWorker', { html, decisions }, 'article'),
+    },
     async extract(html, url) {
       const task: ExtractTask = { html, url };
       const signal = AbortSignal.timeout(timeoutMs);
@@ -90,10 +104,18 @@ function workerFile(): string {
  * A pool started on the first page to extract, for commands whose run may need none (a batch
  * of duplicates, an import of bookmarks or of exports that carry their content).
  */
-export function lazyExtractPool(options: ExtractPoolOptions = {}): Pick<ExtractPool, 'extract' | 'close'> {
+export function lazyExtractPool(options: ExtractPoolOptions = {}): ExtractionWorkers & Pick<ExtractPool, 'close'> {
   let pool: ExtractPool | null = null;
+  const started = () => (pool ??= createExtractPool(options));
   return {
-    extract: (html, url) => (pool ??= createExtractPool(options)).extract(html, url),
+    extract: (html, url) => started().extract(html, url),
+    imageDom: {
+      plan: (html, pageUrl) => started().imageDom.plan(html, pageUrl),
+      apply: (html, decisions) => started().imageDom.apply(html, decisions),
+    },
     close: async () => pool?.close(),
   };
 }
+
+/** What capture needs from a pool: extraction and the image DOM steps off the calling thread. */
+export type ExtractionWorkers = Pick<ExtractPool, 'extract' | 'imageDom'>;

@@ -37,6 +37,77 @@ export interface ImageOptions {
   sourceLabels?: ReadonlyMap<string, string>;
   /** URL → why it was not read (e.g. a local image outside the page's folder). */
   knownFailures?: ReadonlyMap<string, string>;
+  /**
+   * Where the HTML is parsed and rewritten: in this thread by default, or in the extraction
+   * pool's workers (ExtractPool.imageDom) so that a long article never blocks the caller's
+   * event loop. Downloads always happen in the calling thread.
+   */
+  dom?: ImageDom;
+}
+
+/** For each `<img>` in document order (after `<picture>` is collapsed): its URLs to try, best first. */
+export type ImagePlan = string[][];
+/** What became of each planned `<img>`: stored under a hash, or missing (with the URL meant, if any). */
+export type ImageDecision = { sha256: string } | { missing: string | null };
+
+/** The two DOM steps of localizing images, each a parse of the article HTML. */
+export interface ImageDom {
+  plan(html: string, pageUrl: string): Promise<ImagePlan>;
+  apply(html: string, decisions: ImageDecision[]): Promise<string>;
+}
+
+export const inThreadImageDom: ImageDom = {
+  plan: async (html, pageUrl) => planImages(html, pageUrl),
+  apply: async (html, decisions) => applyImageDecisions(html, decisions),
+};
+
+/** Parses `html` and lists each image's candidate URLs (see ImagePlan). */
+export function planImages(html: string, pageUrl: string): ImagePlan {
+  return withArticleDocument(html, (doc) =>
+    // Each image tries its best srcset candidate, then its plain src if that differs.
+    Array.from(doc.querySelectorAll('img')).map((img) =>
+      [bestImageUrl(img.getAttribute('srcset'), img.getAttribute('src')), img.getAttribute('src')]
+        .map((u) => (u ? absolute(u.trim(), pageUrl) : null))
+        .filter((u, i, all): u is string => Boolean(u) && all.indexOf(u) === i),
+    ),
+  );
+}
+
+/** Parses `html` again and rewrites each planned image as decided; returns the new HTML. */
+export function applyImageDecisions(html: string, decisions: ImageDecision[]): string {
+  return withArticleDocument(html, (doc) => {
+    const imgs = Array.from(doc.querySelectorAll('img'));
+    if (imgs.length !== decisions.length) {
+      throw new FolioError('INTERNAL', `image rewrite: ${imgs.length} images in the article but ${decisions.length} decisions`);
+    }
+    imgs.forEach((img, i) => {
+      const decision = decisions[i]!;
+      if ('sha256' in decision) {
+        img.setAttribute('src', assetUrl(decision.sha256));
+        for (const name of REMOTE_ATTRIBUTES) img.removeAttribute(name);
+        img.removeAttribute('data-folio-missing');
+      } else {
+        markMissing(img, decision.missing);
+      }
+    });
+    return doc.body.innerHTML;
+  });
+}
+
+/**
+ * The article as an inert document with `<picture>` collapsed — identically for planning and
+ * applying, so the two see the same images in the same order.
+ */
+function withArticleDocument<T>(html: string, use: (doc: Document) => T): T {
+  // A DOMParser document has no window: nothing in it runs or loads. (The thread's shared host
+  // window parses it: a new JSDOM per article cost ~15 ms of main-thread time.)
+  const doc = parseInertDocument(`<!DOCTYPE html><body>${html}`);
+  try {
+    collapsePictures(doc);
+    return use(doc);
+  } finally {
+    releaseDocument(doc);
+  }
 }
 
 export interface LocalizedImages {
@@ -62,23 +133,13 @@ type Outcome = { ok: true; sha256: string; type: string; data: Uint8Array } | { 
 const REMOTE_ATTRIBUTES = ['srcset', 'sizes', 'data-src', 'data-srcset', 'data-original', 'data-lazy-src', 'loading', 'decoding', 'crossorigin', 'referrerpolicy'];
 
 export async function localizeImages(html: string, pageUrl: string, options: ImageOptions): Promise<LocalizedImages> {
-  // A DOMParser document has no window: nothing in it runs or loads. (The thread's shared host
-  // window parses it: a new JSDOM per article cost ~15 ms of main-thread time.)
-  const doc = parseInertDocument(`<!DOCTYPE html><body>${html}`);
-  try {
-    return await localizeImagesIn(doc, pageUrl, options);
-  } finally {
-    releaseDocument(doc);
-  }
-}
-
-async function localizeImagesIn(doc: Document, pageUrl: string, options: ImageOptions): Promise<LocalizedImages> {
+  const dom = options.dom ?? inThreadImageDom;
   const perImageMax = options.perImageMaxBytes ?? IMAGE_DEFAULTS.perImageMaxBytes;
   const perArticleMax = options.perArticleMaxBytes ?? IMAGE_DEFAULTS.perArticleMaxBytes;
   const limit = limiter(Math.max(1, options.concurrency ?? IMAGE_DEFAULTS.concurrency));
   const timeoutMs = options.timeoutMs ?? IMAGE_DEFAULTS.timeoutMs;
 
-  collapsePictures(doc);
+  const plans = await dom.plan(html, pageUrl);
 
   // Bytes admitted so far (distinct images), so downloads stop early once the budget is spent.
   // The final, deterministic budget check happens below in document order.
@@ -112,14 +173,6 @@ async function localizeImagesIn(doc: Document, pageUrl: string, options: ImageOp
     return job;
   };
 
-  // Each image tries its best srcset candidate, then its plain src if that differs.
-  const imgs = Array.from(doc.querySelectorAll('img'));
-  const plans = imgs.map((img) => {
-    const candidates = [bestImageUrl(img.getAttribute('srcset'), img.getAttribute('src')), img.getAttribute('src')]
-      .map((u) => (u ? absolute(u.trim(), pageUrl) : null))
-      .filter((u, i, all): u is string => Boolean(u) && all.indexOf(u) === i);
-    return { img, candidates };
-  });
   const attempt = async (candidates: string[]): Promise<{ url: string; outcome: Outcome } | null> => {
     let last: { url: string; outcome: Outcome } | null = null;
     for (const url of candidates) {
@@ -131,7 +184,7 @@ async function localizeImagesIn(doc: Document, pageUrl: string, options: ImageOp
   };
   const leadUrl = options.leadImageUrl ? absolute(options.leadImageUrl, pageUrl) : null;
   const [results, leadResult] = await Promise.all([
-    Promise.all(plans.map((p) => attempt(p.candidates))),
+    Promise.all(plans.map((candidates) => attempt(candidates))),
     leadUrl ? attempt([leadUrl]) : Promise.resolve(null),
   ]);
   if (options.signal?.aborted) throw new FolioError('CANCELLED', `${pageUrl}: capture was cancelled while saving images`);
@@ -159,22 +212,14 @@ async function localizeImagesIn(doc: Document, pageUrl: string, options: ImageOp
     return record;
   };
 
-  plans.forEach(({ img }, i) => {
+  const decisions = plans.map((_, i): ImageDecision => {
     const result = results[i];
-    if (!result) {
-      // No usable URL at all: leave the <img> without any remote reference.
-      markMissing(img, null);
-      return;
-    }
+    // No usable URL at all: the <img> is left without any remote reference.
+    if (!result) return { missing: null };
     const record = settle(result.url, result.outcome);
-    if ('sha256' in record) {
-      img.setAttribute('src', assetUrl(record.sha256));
-      for (const name of REMOTE_ATTRIBUTES) img.removeAttribute(name);
-      img.removeAttribute('data-folio-missing');
-    } else {
-      markMissing(img, result.url);
-    }
+    return 'sha256' in record ? { sha256: record.sha256 } : { missing: result.url };
   });
+  const rewritten = await dom.apply(html, decisions);
 
   let leadImage: LocalizedImages['leadImage'];
   if (leadResult) {
@@ -182,7 +227,7 @@ async function localizeImagesIn(doc: Document, pageUrl: string, options: ImageOp
     if ('sha256' in record) leadImage = { url: record.url, sha256: record.sha256 };
   }
 
-  return { html: doc.body.innerHTML, images: [...records.values()], blobs: [...stored.values()], leadImage };
+  return { html: rewritten, images: [...records.values()], blobs: [...stored.values()], leadImage };
 }
 
 /** `<picture><source srcset>…<img></picture>` → the `<img>` alone, carrying the best source. */

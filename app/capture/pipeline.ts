@@ -16,7 +16,6 @@ import { fetchPage } from './fetch.js';
 import { resolveFetchOptions } from './fetch-options.js';
 import { localizeImages, type LocalizedImages } from './images.js';
 import { prepareLocalPage, readLocalPage } from './local-file.js';
-import { renderPage } from './render.js';
 
 export type { CaptureOptions } from './capture-options.js';
 
@@ -206,6 +205,9 @@ async function tryRender(
         error: new FolioError('RENDER_FAILED', `${url}: ${noBrowserMessage()}`),
       };
     }
+    // Loaded on first use: playwright-core takes ~1 s to load, which would stall the event loop
+    // of every capture run that never renders.
+    const { renderPage } = await loadRenderer();
     const page = await renderPage(url, {
       chromiumPath: options.chromiumPath,
       timeoutMs: options.renderTimeoutMs,
@@ -263,5 +265,12 @@ function assemble(p: Parts): CaptureResult {
   return { capture, blobs: p.localized.blobs };
 }
 
+let renderer: Promise<typeof import('./render.js')> | null = null;
+function loadRenderer(): Promise<typeof import('./render.js')> {
+  return (renderer ??= import('./render.js'));
+}
+
 /** Callers that render (the CLI, the app) shut the shared browser down with this. */
-export { closeRenderer } from './render.js';
+export async function closeRenderer(): Promise<void> {
+  if (renderer) await (await renderer).closeRenderer();
+}

@@ -11,7 +11,7 @@
  */
 import type { EventBus } from '../api/events.js';
 import type { CaptureOptions } from '../capture/capture-options.js';
-import type { ExtractPool } from '../capture/extract-pool.js';
+import type { ExtractionWorkers } from '../capture/extract-pool.js';
 import type { CaptureResult } from '../capture/pipeline.js';
 import type { QueueItem, QueueStatus } from '../core/contract.js';
 import { asFolioError, FolioError } from '../core/errors.js';
@@ -40,7 +40,7 @@ export interface QueueRunnerOptions {
    */
   captureOptions?: CaptureOptions | (() => CaptureOptions);
   /** Extraction off the main thread; without it, extraction runs in this thread. */
-  extractPool?: Pick<ExtractPool, 'extract'>;
+  extractPool?: ExtractionWorkers;
 }
 
 export interface QueueRunner {
@@ -248,6 +248,7 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
       render: job.options.render ?? base.render,
       signal,
       extract: options.extractPool ? (html, url) => options.extractPool!.extract(html, url) : base.extract,
+      images: options.extractPool ? { ...base.images, dom: options.extractPool.imageDom } : base.images,
     };
   }
 

@@ -31,7 +31,7 @@ export interface CaptureResult {
  * this machine has no network, so every absolute http(s) origin points at the local server,
  * which answers any image path with a PNG. Both sides of the comparison parse the same text.
  */
-function localize(html: string, origin: string): string {
+export function localize(html: string, origin: string): string {
   return html.replace(/https?:\/\/[a-z0-9.-]+(?::\d+)?(?=[/"'\s)])/gi, origin);
 }
 
@@ -80,7 +80,7 @@ async function runPipeline(
     while (next < urls.length) {
       const url = urls[next++]!;
       try {
-        const { capture, blobs } = await captureInput(url, { render: 'never', extract: pool.extract });
+        const { capture, blobs } = await captureInput(url, { render: 'never', extract: pool.extract, images: { dom: pool.imageDom } });
         archive.saveCapture(capture, blobs);
       } catch {
         failures++;

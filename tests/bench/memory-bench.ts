@@ -5,12 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pngBytes } from '../helpers/image-bytes.js';
+import { localize } from './capture-bench.js';
 import type { CorpusPage } from './corpus.js';
 import { round } from './stats.js';
 
 /**
  * Memory and responsiveness: a `pages`-page import (URL list, fetching on) in a child process,
- * pages served from this process by a local server (corpus pages cycled under distinct URLs).
+ * pages served from this process by a local server (corpus pages cycled under distinct URLs,
+ * every absolute origin in them pointed at the same server, as in the capture section).
  * The child's RSS — every thread of it, extraction workers included — is read from
  * /proc/<pid>/status every 50 ms; the child reports its own main-thread event-loop delay
  * (perf_hooks.monitorEventLoopDelay).
@@ -37,7 +39,7 @@ async function serve(pages: CorpusPage[]): Promise<{ origin: string; close(): Pr
     if (m) {
       const page = pages[Number(m[1]) % pages.length]!;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(page.html.replaceAll('http://fakehost', origin));
+      res.end(localize(page.html, origin));
       return;
     }
     if (/\.(png|jpe?g|gif|webp)$/i.test(path)) {
