@@ -34,7 +34,6 @@ export function App({ initialAdd }: { initialAdd: { text: string; autoSave: bool
   const { toast, show, dismiss } = useToast();
   const showError = useCallback((message: string) => show({ message, kind: 'error' }, 10_000), [show]);
   const { settings, update: updateSettings } = useSettings(showError);
-  const facets = useFacets();
   const queue = useQueue(showError);
   const connection = useConnection();
 
@@ -48,6 +47,8 @@ export function App({ initialAdd }: { initialAdd: { text: string; autoSave: bool
     return { kind: 'library', state: filter.state, tag: filter.tag, site: filter.site, sort: by, order };
   }, [query, filter, sort]);
   const list = useRows(source);
+  // Once true, stays true: the list has answered (rows or an error) at least once.
+  const facets = useFacets(list.shownSource !== null);
 
   const [selected, setSelected] = useState<{ index: number; id: number | null }>({ index: -1, id: null });
   const [openId, setOpenId] = useState<number | null>(null);

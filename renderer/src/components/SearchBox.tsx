@@ -1,12 +1,15 @@
 import { memo, useEffect, useId, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
-import { debounce } from '../lib/latest.js';
+import { debounceLeading } from '../lib/latest.js';
 
 export interface SearchBoxHandle {
   focus(): void;
   clear(): void;
 }
 
-/** How long typing must pause before a search is sent. */
+/**
+ * Keystrokes closer together than this are one burst: the first is searched at once, the rest
+ * wait until typing pauses this long (debounceLeading).
+ */
 export const SEARCH_DEBOUNCE_MS = 100;
 
 const SYNTAX: { example: string; means: string }[] = [
@@ -22,7 +25,8 @@ const SYNTAX: { example: string; means: string }[] = [
 
 /**
  * The "Search" box. It owns its text so typing re-renders only this component; the rest of
- * the app hears about the query once typing pauses (debounced).
+ * the app hears about the query at the first keystroke after a pause, then once a burst of
+ * quick keystrokes pauses (debounceLeading). Enter sends a held query at once.
  */
 export const SearchBox = memo(function SearchBox({ onQuery, handle }: { onQuery(q: string): void; handle: Ref<SearchBoxHandle> }) {
   const [text, setText] = useState('');
@@ -31,7 +35,7 @@ export const SearchBox = memo(function SearchBox({ onQuery, handle }: { onQuery(
   const helpId = useId();
   const onQueryRef = useRef(onQuery);
   onQueryRef.current = onQuery;
-  const send = useMemo(() => debounce((q: string) => onQueryRef.current(q), SEARCH_DEBOUNCE_MS), []);
+  const send = useMemo(() => debounceLeading((q: string) => onQueryRef.current(q), SEARCH_DEBOUNCE_MS), []);
   useEffect(() => () => send.cancel(), [send]);
 
   useImperativeHandle(handle, () => ({

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../api/client.js';
-import { Sequencer } from '../lib/latest.js';
+import { OneAtATime, Sequencer } from '../lib/latest.js';
 import { SparseRows } from '../lib/sparse-rows.js';
 import { useClient } from './client-context.js';
-import { PAGE_SIZE, fetchRows, sourceKey, type ListSource, type Row } from './list-source.js';
+import { PAGE_SIZE, fetchRows, pageSizeOf, sourceKey, type ListSource, type Row } from './list-source.js';
 
 export interface RowsState {
   /** The rows on screen; they stay until a newer answer replaces them (no empty flash). */
@@ -38,6 +38,9 @@ export function useRows(source: ListSource): RowsApi {
     error: null,
   });
   const sequencer = useRef(new Sequencer()).current;
+  // First pages of searches go one at a time: a query typed while another is being answered
+  // waits for it, and is replaced by the next keystroke's if that comes first.
+  const searches = useRef(new OneAtATime()).current;
   // Bumped whenever the shown rows are replaced; page answers for an older generation are dropped.
   const generation = useRef(0);
   const inFlight = useRef(new Set<number>());
@@ -48,27 +51,35 @@ export function useRows(source: ListSource): RowsApi {
   useEffect(() => {
     const ticket = sequencer.next();
     setState((s) => (s.pending ? s : { ...s, pending: true }));
-    fetchRows(client, source, 0).then(
-      (page) => {
-        if (!sequencer.accept(ticket)) return;
-        generation.current++;
-        inFlight.current.clear();
-        shownRef.current = source;
-        setState({
-          rows: SparseRows.fromFirstPage(page.total, page.items, PAGE_SIZE),
-          shownSource: source,
-          pending: sequencer.pending,
-          error: null,
-        });
-      },
-      (err: unknown) => {
-        if (!sequencer.accept(ticket)) return;
-        shownRef.current = source;
-        setState((s) => ({ ...s, shownSource: source, pending: sequencer.pending, error: errorMessage(err) }));
-      },
-    );
+    const load = () =>
+      fetchRows(client, source, 0).then(
+        (page) => {
+          if (!sequencer.accept(ticket)) return;
+          generation.current++;
+          inFlight.current.clear();
+          shownRef.current = source;
+          setState({
+            rows: SparseRows.fromFirstPage(page.total, page.items, pageSizeOf(source)),
+            shownSource: source,
+            pending: sequencer.pending,
+            error: null,
+          });
+        },
+        (err: unknown) => {
+          if (!sequencer.accept(ticket)) return;
+          shownRef.current = source;
+          setState((s) => ({ ...s, shownSource: source, pending: sequencer.pending, error: errorMessage(err) }));
+        },
+      );
+    if (source.kind !== 'search') {
+      void load();
+      return;
+    }
+    // Called off if a newer source comes before it could be sent (its ticket is then never
+    // answered; the newer ticket's answer settles `pending`).
+    return searches.run(load);
     // `key` stands for `source` (a fresh object each render with equal content).
-  }, [client, key, reloads, sequencer]);
+  }, [client, key, reloads, sequencer, searches]);
 
   // The latest rows, for ensureRange (called from scroll effects) without re-creating it.
   const rowsRef = useRef(state.rows);
