@@ -104,33 +104,3 @@ export function openDomWindow(html: string, _pageUrl: string): DomWindow {
     },
   };
 }
-
-/**
- * String-level clean-ups applied before parsing: the CSS strip used by the retry path.
- */
-export interface PreParseSteps {
-  stripStyles?: boolean;
-}
-
-export function preParse(html: string, steps: PreParseSteps): string {
-  let out = html;
-  if (steps.stripStyles) out = stripStyles(out);
-  return out;
-}
-
-/**
- * Removes `<style>` elements and `style` attributes from raw HTML, because jsdom's CSS parser
- * throws on some real pages. `<style>` is a raw-text element (it ends at the first `</style`), so
- * a regular expression finds its end reliably; the attribute pattern only matches inside a tag
- * (after `<name` and other attributes).
- */
-export function stripStyles(html: string): string {
-  return html
-    .replace(/<style\b[^>]*>[\s\S]*?(<\/style\s*>|$)/gi, '')
-    .replace(/(<[a-zA-Z][^\s/>]*(?:\s+[^\s/>=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*?)\s+style\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)/gi, '$1');
-}
-
-/** True when `stripStyles` would change something, i.e. a CSS-free retry is worth trying. */
-export function hasStyles(html: string): boolean {
-  return stripStyles(html) !== html;
-}

@@ -1,7 +1,7 @@
 /**
  * Removes what Readability throws away anyway before the page is parsed, because the parser
  * spends time on every byte: `<script>` elements (except JSON-LD, which metadata and Readability
- * read) and `<style>` elements — 47 % of the bytes of the 130 corpus pages (25.6 → 13.9 MB).
+ * read) and `<style>` elements — 45.8 % of the bytes of the 130 corpus pages (25.7 → 13.9 MB).
  * On the corpus and the project's fixture pages (142) every extraction is identical with and
  * without this step (title, byline, HTML, text, all fields; tests/unit/extract-prestrip.test.ts
  * pins it for the fixtures, and `node build/tests/bench/pre-strip-check.js` re-proves it for a
@@ -18,17 +18,17 @@
  * to their first end tag (so a `<!--` inside a script goes with the script); title, textarea and
  * the other raw-text elements are skipped whole (a `<script>` in a textarea is text the reader
  * may show); comments end at `-->` or `--!>`. Unterminated constructs run to the end of the
- * input, as they do in the parser. Inside `<svg>`/`<math>` (up to their end tag or an HTML tag that
- * breaks out of them, and outside their HTML integration points such as `<foreignObject>`) nothing
- * is removed: there script and style are foreign elements whose content is ordinary markup, not
- * raw text. Nor is a `<style>` inside a `<select>`, which the tree builder ignores (its text stays
- * in the select), nor an element right after a lone `<` or a cut-short `&am`, which would run
- * into the text that follows it.
+ * input, as they do in the parser.
  *
- * What it does not follow: `<frameset>` documents (where the tree builder ignores script and
- * style tags, so their content is parsed as markup) and `<font color|face|size>` breaking out of
- * SVG. Both leave the scanner keeping more than it could, or (frameset) removing tokens the
- * parser would have turned into whitespace or frames: not article pages.
+ * Inside `<svg>`/`<math>` (up to their end tag or an HTML tag that breaks out of them, and
+ * outside their HTML integration points such as `<foreignObject>`) nothing is removed: there
+ * script and style are foreign elements whose content is ordinary markup, not raw text. Nor is a
+ * `<style>` inside a `<select>`, which the tree builder ignores (its text stays in the select),
+ * nor an element right after a lone `<` or a cut-short `&am`, which would run into the text that
+ * follows it. Where the outcome depends on more than a scanner can know — an end tag inside SVG
+ * that may close it through an HTML element around it, `<font>` in SVG, a `<frameset>` document —
+ * it stops removing anything for the rest of the page: keeping a script costs parse time, never
+ * content.
  */
 const RAW_TEXT = new Set(['textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes']);
 const FOREIGN = new Set(['svg', 'math']);
@@ -45,16 +45,9 @@ const JSON_LD = /\btype\s*=\s*["']?\s*application\/ld\+json/i;
 const DANGLING = /(?:<|&#?[a-zA-Z0-9]*)$/;
 
 export function preStrip(html: string): string {
-  // ASCII-only lower-casing: String#toLowerCase turns "İ" into two code units, which would shift
-  // every later index of `lower` against `html` (and cut the wrong bytes out of Turkish pages).
-  const lower = html.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  const lower = asciiLowerCase(html);
   const find = new ForwardSearch(lower);
-  // Open <svg>/<math> elements (true) and the integration points inside them (false), innermost last.
-  const foreign: boolean[] = [];
-  const inForeign = (): boolean => foreign[foreign.length - 1] === true;
-  const breakOut = (): void => {
-    while (inForeign()) foreign.pop();
-  };
+  const foreign = new ForeignContent();
   let inSelect = false; // the tree builder ignores <style> in a <select>: its CSS becomes the select's text
   const out: string[] = [];
   let kept = 0; // html[kept, i) is copied as is
@@ -62,7 +55,7 @@ export function preStrip(html: string): string {
   while (i !== -1) {
     const next = html.charCodeAt(i + 1);
     if (next === 0x21 /* ! */) {
-      i = declarationEnd(html, i, inForeign());
+      i = declarationEnd(html, i, foreign.active());
     } else if (next === 0x3f /* ? */) {
       i = bogusCommentEnd(html, i + 2);
     } else if (next === 0x2f /* / */) {
@@ -70,15 +63,8 @@ export function preStrip(html: string): string {
       if (isAsciiAlpha(after)) {
         const nameEnd = tagNameEnd(html, i + 2);
         const name = lower.slice(i + 2, nameEnd);
-        if (FOREIGN.has(name)) {
-          const open = foreign.lastIndexOf(true);
-          if (open !== -1) foreign.length = open;
-        } else if (inForeign() && (name === 'p' || name === 'br')) {
-          breakOut();
-        } else if (INTEGRATION_POINTS.has(name) && foreign[foreign.length - 1] === false) {
-          foreign.pop();
-        }
-        if (name === 'select' && !inForeign()) inSelect = false;
+        if (!foreign.endTag(name)) break; // unknowable from here on: keep the rest as it is
+        if (name === 'select' && !foreign.active()) inSelect = false;
         i = scanTag(html, nameEnd).end;
       } else if (after === 0x3e /* > */) {
         i += 3; // "</>" is dropped by the tokenizer
@@ -91,11 +77,14 @@ export function preStrip(html: string): string {
       const nameEnd = tagNameEnd(html, i + 1);
       const name = lower.slice(i + 1, nameEnd);
       const tag = scanTag(html, nameEnd);
-      if (inForeign() && BREAKOUT.has(name)) breakOut();
-      if (!inForeign() && CLOSES_SELECT.has(name)) inSelect = name === 'select' && !inSelect; // <select><select> closes the first
-      if (inForeign()) {
-        // Foreign content: script and style are ordinary elements here, nothing is raw text.
-        if (!tag.selfClosing && (FOREIGN.has(name) || INTEGRATION_POINTS.has(name))) foreign.push(FOREIGN.has(name));
+      if (foreign.active() && BREAKOUT.has(name)) foreign.breakOut();
+      // <font> breaks out of SVG only with some attributes; in a <frameset> document the tree
+      // builder ignores script and style tags, so their content is markup: keep the rest as is.
+      if ((foreign.active() && name === 'font') || name === 'frameset') break;
+      if (!foreign.active() && CLOSES_SELECT.has(name)) inSelect = name === 'select' && !inSelect; // <select><select> closes the first
+      if (foreign.active()) {
+        // Foreign content: script, style, title, textarea… are ordinary elements, not raw text.
+        if (!tag.selfClosing) foreign.open(name);
         i = tag.end;
       } else if (name === 'script' || (name === 'style' && !inSelect)) {
         const close = name === 'script' ? scriptEndTag(find, tag.end) : endTag(find, name, tag.end);
@@ -113,7 +102,7 @@ export function preStrip(html: string): string {
       } else if (name === 'plaintext') {
         break; // everything after <plaintext> is text
       } else {
-        if (FOREIGN.has(name) && !tag.selfClosing) foreign.push(true);
+        if (FOREIGN.has(name) && !tag.selfClosing) foreign.open(name);
         i = tag.end;
       }
     } else {
@@ -148,6 +137,74 @@ class ForwardSearch {
   indexOf(needle: string, from: number): number {
     return this.find(needle, from, (f) => this.text.indexOf(needle, f));
   }
+}
+
+/**
+ * The SVG/MathML elements open around the scanner, as far as a scanner can know them: an element
+ * stack where integration points (`<foreignObject>`, `<desc>`…, whose content is HTML again) are
+ * marked.
+ */
+class ForeignContent {
+  private readonly stack: { name: string; html: boolean }[] = [];
+  /** Cached: asked for every tag of the page. */
+  private inside = false;
+
+  /** True inside SVG/MathML and not inside one of its HTML integration points. */
+  active(): boolean {
+    return this.inside;
+  }
+
+  private settle(): void {
+    const top = this.stack[this.stack.length - 1];
+    this.inside = top !== undefined && !top.html;
+  }
+
+  /** A start tag (not self-closing) of `<svg>`/`<math>`, or of any element inside them. */
+  open(name: string): void {
+    this.stack.push({ name, html: this.inside && INTEGRATION_POINTS.has(name) });
+    this.settle();
+  }
+
+  /** An HTML start tag such as `<p>` inside SVG closes the SVG elements up to the HTML around them. */
+  breakOut(): void {
+    while (this.inside) {
+      this.stack.pop();
+      this.settle();
+    }
+  }
+
+  /**
+   * Follows an end tag; false when the scanner cannot know its effect: inside SVG/MathML, an end
+   * tag that matches no open SVG/MathML element closes the SVG if an HTML element of that name is
+   * open around it (`<div><svg></div>`, an SVG left open) and is ignored otherwise.
+   */
+  endTag(name: string): boolean {
+    if (this.stack.length === 0) return true;
+    if (this.inside) {
+      let k = this.stack.length - 1;
+      while (k >= 0 && !this.stack[k]!.html && this.stack[k]!.name !== name) k--;
+      if (k >= 0 && !this.stack[k]!.html) this.stack.length = k;
+      else if (name === 'p' || name === 'br') this.breakOut(); // </p> and </br> break out like start tags
+      else return false;
+    } else if (this.stack[this.stack.length - 1]!.name === name) {
+      this.stack.pop(); // the integration point itself
+    } else if (FOREIGN.has(name)) {
+      const k = this.stack.map((e) => e.name).lastIndexOf(name);
+      if (k !== -1) this.stack.length = k;
+    }
+    this.settle();
+    return true;
+  }
+}
+
+/**
+ * Lower-cases ASCII letters only, keeping every index of `html` valid in the result (the tokenizer
+ * matches tag names that way). String#toLowerCase does that too, and much faster, except for two
+ * characters: "İ" (U+0130) becomes two code units, shifting every later index (which cut the wrong
+ * bytes out of Turkish pages), and the Kelvin sign (U+212A) becomes an ASCII "k".
+ */
+function asciiLowerCase(html: string): string {
+  return /[\u0130\u212a]/.test(html) ? html.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : html.toLowerCase();
 }
 
 function isAsciiAlpha(c: number): boolean {
