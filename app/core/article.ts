@@ -87,6 +87,19 @@ export interface SearchHit extends ArticleSummary {
   score: number;
 }
 
+/**
+ * The order a page of search results is in. `sortedBy`: the query's `sort:` if it has one, else
+ * `relevance` (best match first) when it has words to match, else `saved` (newest first).
+ * `sortReason: 'common-words'`: no `sort:` was given but every word of the query is in at least
+ * half of the articles, which gives relevance nothing to rank by (bm25 weighs such a word at
+ * almost zero), so the page is newest first instead (`sortedBy: 'saved'`, every `score` 0);
+ * `sort:relevance` ranks them anyway.
+ */
+export interface SearchOrder {
+  sortedBy: ListSort;
+  sortReason?: 'common-words';
+}
+
 export const SNIPPET_MARK_START = '\u{E000}';
 export const SNIPPET_MARK_END = '\u{E001}';
 

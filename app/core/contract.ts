@@ -18,6 +18,7 @@ import type {
   ArticleSummary,
   ListPage,
   SearchHit,
+  SearchOrder,
 } from './article.js';
 
 /** A method: its input schema and (phantom) output type. */
@@ -123,7 +124,7 @@ export const contract = {
       offset: z.number().int().min(0).optional(),
     }),
   ),
-  'articles.search': method<ListPage<SearchHit>>()(
+  'articles.search': method<ListPage<SearchHit> & SearchOrder>()(
     z.object({
       query: z.string().max(20_000),
       limit: z.number().int().min(1).max(200).optional(),

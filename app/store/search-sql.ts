@@ -1,4 +1,4 @@
-import type { TextPlan, PlanAtom } from '../core/query/to-fts5.js';
+import type { PlanAtom, RankedPhrase, TextPlan } from '../core/query/to-fts5.js';
 import type { ParsedQuery, QuerySort } from '../core/query/types.js';
 import { filterSql, tagIdSql } from './filters.js';
 import { UNSPACED_ROW_SQL } from './migrations/0004-substring-index.js';
@@ -16,15 +16,37 @@ const LONG_SUBSTRING_LIST = 1000;
 
 /** The full-text index a query reads first (its bm25 orders relevance results), and the statements that read it alone. */
 export interface Ranker {
+  index: 'article_fts' | 'article_trigram';
   match: string;
+  /** The phrases bm25 weighs, each with its own document frequency. */
+  phrases: RankedPhrase[];
+  /**
+   * True when the ranker's statements select exactly the rows of its one phrase (no exclusion,
+   * no id condition): `countIndex` is then that phrase's document frequency.
+   */
+  lone: boolean;
+  /**
+   * True when `phrases` are all the query's text to look for: no other positive term is checked
+   * by another index or a substring scan (those bm25 never weighs).
+   */
+  weighsAllText: boolean;
   /** `?` MATCH, `idParams`, `?` n: the n best (lowest bm25) rows as [rowid, bm25], best first. */
   candidates: string;
+  /** As `candidates`, each row also carrying how many rows match (before the LIMIT). */
+  candidatesCounted: string;
   /** `?` MATCH, `idParams`: how many rows match (trashed articles included). */
   countIndex: string;
   /** `?` MATCH, `idParams`: how many trashed articles match, driven by the (small) trash. */
   countTrashed: string;
   /** `?` MATCH, `idParams`: as countTrashed, driven by the matches (for a big trash). */
   countTrashedByScan: string;
+  /** `?` a MATCH, `?` n − 1: a row when it matches at least n rows (stops there). */
+  matchesAtLeast: string;
+  /**
+   * FTS5's averages record: its first varint is the number of rows in the index, the N of
+   * bm25's inverse document frequency (one page read, where count(*) reads every row).
+   */
+  averages: string;
 }
 
 export interface SearchSql {
@@ -57,6 +79,20 @@ export interface SearchSql {
   cappedCount: string;
   /** The ranker's MATCH (if any), `idParams`, `rowParams`. */
   allParams: unknown[];
+  /**
+   * Newest first without ranking (when bm25 has nothing to rank by, see search.ts newestPage):
+   * walks the live articles' saved-date index from the newest and looks each one up in the
+   * ranker's index, going no further back than the `?`-th newest live article, then
+   * `newestParams`, LIMIT and OFFSET. Null without a ranker.
+   */
+  newestWalk: string | null;
+  /**
+   * Newest first from the ranker's whole match list, held in a temporary index while the same
+   * saved-date index is walked: `newestParams`, LIMIT, OFFSET. Null without a ranker.
+   */
+  newestPage: string | null;
+  /** `rowParams`, `idParams`, the ranker's MATCH. */
+  newestParams: unknown[];
   sort: QuerySort;
 }
 
@@ -113,8 +149,16 @@ export function buildSearchSql(query: ParsedQuery, plan: TextPlan, substringIds:
   // the list, stopping at the page's end (東京, 3,344 matches at 100,000 articles: 2.4 → 0.8 ms;
   // with a few matches the lookups win: 3 matches, 0.01 ms against 3.5 ms).
   const pageId = !index && longestList > LONG_SUBSTRING_LIST ? '+a.id' : 'a.id';
+  const phrases = index === 'article_fts' ? plan.wordPhrases : plan.trigramPhrases;
+  // Newest first: `+a.id` so that no id condition (a tag's articles…) drives the query instead
+  // of the saved-date index, which would mean looking up and sorting every such article.
+  const newest = [rowConditions, ...idConditions.map((c) => c('+a.id'))];
+  const newestOrder = 'ORDER BY a.saved_at DESC, a.id DESC LIMIT ? OFFSET ?';
   return {
-    ranker: index && match !== null ? rankerSql(index, match, score, idConditions) : null,
+    ranker:
+      index && match !== null
+        ? { ...rankerSql(index, match, score, idConditions, phrases), weighsAllText: plan.groups.length === 0 && !(plan.words && plan.trigram) }
+        : null,
     idParams,
     onlyTrash: filters.where.length === 0,
     candidatePage:
@@ -126,6 +170,14 @@ export function buildSearchSql(query: ParsedQuery, plan: TextPlan, substringIds:
     count: `SELECT count(*) AS n FROM ${from} WHERE ${where('a.id')}`,
     cappedCount: `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where('a.id')} LIMIT ?)`,
     allParams: [...(match !== null ? [match] : []), ...idParams, ...filters.params],
+    newestWalk: index
+      ? `SELECT a.id FROM articles a WHERE a.saved_at >= coalesce((SELECT e.saved_at FROM articles e WHERE e.deleted_at IS NULL ` +
+        `ORDER BY e.saved_at DESC, e.id DESC LIMIT 1 OFFSET ?), '') AND ${newest.join(' AND ')} ` +
+        // A correlated subquery, so SQLite tests it after every other condition (the cheap ones).
+        `AND EXISTS (SELECT 1 FROM ${index} WHERE ${index} MATCH ? AND rowid = a.id) ${newestOrder}`
+      : null,
+    newestPage: index ? `SELECT a.id FROM articles a WHERE ${newest.join(' AND ')} AND +a.id IN (SELECT rowid FROM ${index} WHERE ${index} MATCH ?) ${newestOrder}` : null,
+    newestParams: [...filters.params, ...idParams, ...(match !== null ? [match] : [])],
     sort,
   };
 }
@@ -135,11 +187,24 @@ export function buildSearchSql(query: ParsedQuery, plan: TextPlan, substringIds:
  * the `+` keeps FTS5 from taking an IN list as rowids to seek one by one (restarting the
  * MATCH for each), so each row the MATCH yields is looked up in the list instead.
  */
-function rankerSql(index: 'article_fts' | 'article_trigram', match: string, score: string, conditions: IdCondition[]): Ranker {
+function rankerSql(
+  index: 'article_fts' | 'article_trigram',
+  match: string,
+  score: string,
+  conditions: IdCondition[],
+  phrases: RankedPhrase[],
+): Omit<Ranker, 'weighsAllText'> {
   const on = (id: string) => conditions.map((c) => ` AND ${c(id)}`).join('');
   return {
+    index,
     match,
+    phrases,
+    lone: phrases.length === 1 && phrases[0]!.match === match && conditions.length === 0,
     candidates: `SELECT rowid, ${score} FROM ${index} WHERE ${index} MATCH ?${on('+rowid')} ORDER BY 2 LIMIT ?`,
+    // FTS5 refuses bm25 under a window function: score the rows first, then count them.
+    candidatesCounted:
+      `WITH m AS MATERIALIZED (SELECT rowid AS id, ${score} AS s FROM ${index} WHERE ${index} MATCH ?${on('+rowid')}) ` +
+      `SELECT id, s, count(*) OVER () FROM m ORDER BY s LIMIT ?`,
     countIndex: `SELECT count(*) AS n FROM ${index} WHERE ${index} MATCH ?${on('+rowid')}`,
     countTrashed:
       `SELECT count(*) AS n FROM articles a CROSS JOIN ${index} ON ${index}.rowid = a.id ` +
@@ -147,6 +212,8 @@ function rankerSql(index: 'article_fts' | 'article_trigram', match: string, scor
     countTrashedByScan:
       `SELECT count(*) AS n FROM ${index} WHERE ${index} MATCH ?${on('+rowid')} ` +
       `AND +rowid IN (SELECT id FROM articles WHERE deleted_at IS NOT NULL)`,
+    matchesAtLeast: `SELECT 1 FROM ${index} WHERE ${index} MATCH ? LIMIT 1 OFFSET ?`,
+    averages: `SELECT block FROM ${index}_data WHERE id = 1`,
   };
 }
 

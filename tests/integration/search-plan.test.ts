@@ -11,7 +11,8 @@ import { makeCapture } from '../helpers/make-capture.js';
 /**
  * How SQLite runs a search, asserted with EXPLAIN QUERY PLAN (archive.explainSearch): ranked
  * searches read the full-text index and fetch articles by id, never scanning the articles
- * table; id-only conditions (tags, other terms) are checked inside the ranking query; short
+ * table; id-only conditions (tags, other terms) are checked inside the ranking query; words
+ * too common to rank by are not ranked but listed newest first along the saved-date index; short
  * CJK terms scan migration 0004's partial index, never the article_search rows. Plus the
  * upgrade of an archive made before that migration.
  */
@@ -55,6 +56,25 @@ describe('search query plans', () => {
     expect(steps).toContainEqual(expect.stringMatching(/^SCAN article_fts VIRTUAL TABLE INDEX/));
     expect(steps).toContainEqual(expect.stringMatching(/SEARCH t USING COVERING INDEX .*\(name=\?\)/));
     expect(steps.filter((s) => /^SCAN (a|at|article_tags)\b/.test(s))).toEqual([]);
+  });
+
+  it('every word in most articles: the saved-date index walked, each article looked up, nothing ranked or sorted', () => {
+    // Every article here has "the" (in its site name, "The … Journal"): bm25 has nothing to rank.
+    expect(archive.search('the')).toMatchObject({ sortedBy: 'saved', sortReason: 'common-words', total: DOCS.length });
+    const steps = plan('the');
+    expect(steps).toContain('SEARCH a USING INDEX articles_live_saved (saved_at>?)');
+    expect(steps).toContainEqual(expect.stringMatching(/^SCAN article_fts VIRTUAL TABLE INDEX \d+:=M/)); // one article's lookup
+    expect(steps.filter((s) => /TEMP B-TREE/.test(s))).toEqual([]);
+    // A prefix (each lookup would expand it again): the match list, checked along the same walk.
+    const prefix = plan('th*');
+    expect(prefix).toContain('SCAN a USING INDEX articles_live_saved');
+    expect(prefix).toContainEqual(expect.stringMatching(/^SCAN article_fts VIRTUAL TABLE INDEX \d+:M/));
+    expect(prefix.filter((s) => /TEMP B-TREE/.test(s))).toEqual([]);
+    // The same word ranked on request: the index scanned and its rows sorted by bm25.
+    const ranked = plan('the sort:relevance');
+    expect(ranked).toContainEqual(expect.stringMatching(/^SCAN article_fts VIRTUAL TABLE INDEX \d+:M/));
+    expect(ranked).toContain('USE TEMP B-TREE FOR ORDER BY');
+    expect(ranked).not.toContain('SEARCH a USING INDEX articles_live_saved (saved_at>?)');
   });
 
   it('a 1–2 character CJK term scans the partial index, not the article_search rows', () => {

@@ -50,6 +50,7 @@ function runSearch(words: string[], flags: SearchFlags): void {
   try {
     const page = archive.search(query, { limit: flags.limit, offset: flags.offset });
     for (const warning of page.query.warnings) process.stderr.write(`folio: note: ${warning}\n`);
+    if (page.sortReason === 'common-words') process.stderr.write(`folio: note: ${COMMON_WORDS_NOTE}\n`);
     if (flags.json) {
       for (const hit of page.items) writeJsonLine(searchRecord(hit));
       return;
@@ -60,6 +61,9 @@ function runSearch(words: string[], flags: SearchFlags): void {
     archive.close();
   }
 }
+
+/** Why a search came out newest first (SearchOrder.sortReason), said once on stderr. */
+export const COMMON_WORDS_NOTE = 'ordered by date: every word searched for appears in most articles (sort:relevance ranks them anyway)';
 
 /** The human report: per hit a title line and an indented snippet, then "N results". */
 export function searchReport(query: string, hits: readonly SearchHit[], total: number, offset: number, color: boolean): string[] {

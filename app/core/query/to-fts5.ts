@@ -63,6 +63,22 @@ export type PlanAtom =
   | { route: 'substring'; needle: string; field: QueryTerm['field'] };
 
 /**
+ * One phrase of a MATCH as bm25 weighs it: FTS5 gives each phrase of the expression its own
+ * inverse document frequency. `words`: for a phrase of several words, each word alone with the
+ * same field (and the prefix mark on the last), as MATCH expressions: a phrase is in no more
+ * rows than its rarest word, so counting the words can settle that a phrase is rare without
+ * matching the phrase itself. Empty for one word, and for the trigram index (where words
+ * shorter than three characters have no trigrams).
+ */
+export interface RankedPhrase {
+  match: string;
+  prefix: boolean;
+  /** True when every result contains it (it is not one of several joined by OR). */
+  required: boolean;
+  words: string[];
+}
+
+/**
  * How to run a query's text part. Groups whose terms all use the same index fold into one
  * MATCH per index (and the word index ranks the results); the rest become SQL conditions.
  */
@@ -71,8 +87,12 @@ export interface TextPlan {
   words: string | null;
   /** True when `words` holds a prefix term (`word *`), which FTS5 expands to every matching term. */
   wordsHavePrefix: boolean;
+  /** The phrases `words` is ranked by: its positive terms (an excluded term is in no result). */
+  wordPhrases: RankedPhrase[];
   /** MATCH for the trigram index; null if none. */
   trigram: string | null;
+  /** The phrases `trigram` is ranked by. */
+  trigramPhrases: RankedPhrase[];
   /** Groups to check one by one: each is satisfied when any of its atoms is. */
   groups: PlanAtom[][];
   /** Exclusions not folded into `words`: an article matching any of these is dropped. */
@@ -102,11 +122,29 @@ export function planTextQuery(query: Pick<ParsedQuery, 'include' | 'exclude'>): 
   return {
     words,
     wordsHavePrefix: folded.some((t) => t.kind === 'prefix'),
+    wordPhrases: words === null ? [] : rankedPhrases(wordGroups, 'words'),
     trigram: toFts5Match(trigramGroups, [], 'trigram'),
+    trigramPhrases: rankedPhrases(trigramGroups, 'trigram'),
     groups,
     exclude,
     substringNeedles: [...new Set(needles)],
   };
+}
+
+function rankedPhrases(groups: QueryTerm[][], index: FtsIndex): RankedPhrase[] {
+  return groups.flatMap((group) =>
+    group.map((term) => {
+      const words = term.text.split(' ');
+      const last = words.length - 1;
+      const split =
+        index === 'words' && words.length > 1
+          ? words.flatMap((w, i) =>
+              hasSearchableChar(w) ? [fts5Term({ kind: term.kind === 'prefix' && i === last ? 'prefix' : 'word', text: w, field: term.field }, index)] : [],
+            )
+          : [];
+      return { match: fts5Term(term, index), prefix: term.kind === 'prefix' && index === 'words', required: group.length === 1, words: split };
+    }),
+  );
 }
 
 /**
