@@ -1,11 +1,9 @@
-import http from 'node:http';
 import { rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { captureInput } from '../../app/capture/pipeline.js';
 import { createExtractPool } from '../../app/capture/extract-pool.js';
 import { openArchive } from '../../app/store/open-archive.js';
-import { pngBytes } from '../helpers/image-bytes.js';
 import { bareReadability, type CorpusPage } from './corpus.js';
+import { localize, serveCorpus } from './corpus-server.js';
 import { round, summarize, turn } from './stats.js';
 
 /**
@@ -24,45 +22,6 @@ export interface CaptureResult {
   speedup: number;
   overhead_pct: number;
   failures: number;
-}
-
-/**
- * Pages were saved against http://fakehost/ and also reference real hosts (CDNs, ad servers);
- * this machine has no network, so every absolute http(s) origin — and every protocol-relative
- * one (`//upload.wikimedia.org/…` in an attribute, srcset or url()) — points at the local server,
- * which answers any image path with a PNG. Both sides of the comparison parse the same text.
- * (Missing the protocol-relative form left one page waiting 15 s on DNS for 45 images, which
- * is this machine's lack of network, not the pipeline's cost.)
- */
-export function localize(html: string, origin: string): string {
-  return html
-    .replace(/https?:\/\/[a-z0-9.-]+(?::\d+)?(?=[/"'\s)])/gi, origin)
-    .replace(/(["'(,]\s*|\s)\/\/[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?=[/"'\s)])/gi, (_m, lead: string) => lead + origin);
-}
-
-async function serveCorpus(pages: CorpusPage[]): Promise<{ origin: string; close(): Promise<void> }> {
-  const image = Buffer.from(pngBytes(16, 16, [120, 80, 200]));
-  const bySlug = new Map(pages.map((p) => [p.slug, p.html]));
-  let origin = '';
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const m = /^\/([^/]+)\/page\.html$/.exec(path);
-    if (m && bySlug.has(m[1]!)) {
-      // Pages were saved against http://fakehost/; point them at this server instead.
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(localize(bySlug.get(m[1]!)!, origin));
-      return;
-    }
-    if (/\.(png|jpe?g|gif|webp)$/i.test(path)) {
-      res.writeHead(200, { 'content-type': 'image/png' });
-      res.end(image);
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { origin, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 async function runPipeline(

@@ -1,11 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pngBytes } from '../helpers/image-bytes.js';
-import { localize } from './capture-bench.js';
+import { serveCorpus } from './corpus-server.js';
 import type { CorpusPage } from './corpus.js';
 import { round } from './stats.js';
 
@@ -30,30 +27,6 @@ export interface MemoryResult {
 
 const SAMPLE_MS = 50;
 
-async function serve(pages: CorpusPage[]): Promise<{ origin: string; close(): Promise<void> }> {
-  const image = Buffer.from(pngBytes(16, 16, [30, 160, 90]));
-  let origin = '';
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const m = /^\/p\/(\d+)\/page\.html$/.exec(path);
-    if (m) {
-      const page = pages[Number(m[1]) % pages.length]!;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(localize(page.html, origin));
-      return;
-    }
-    if (/\.(png|jpe?g|gif|webp)$/i.test(path)) {
-      res.writeHead(200, { 'content-type': 'image/png' });
-      res.end(image);
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { origin, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 /** Resident set of a process in MB (Linux /proc), or null once it has exited. */
 function rssMb(pid: number): number | null {
   try {
@@ -65,7 +38,7 @@ function rssMb(pid: number): number | null {
 }
 
 export async function benchMemory(pages: CorpusPage[], count: number, tmpDir: string): Promise<MemoryResult> {
-  const server = await serve(pages);
+  const server = await serveCorpus(pages);
   const list = join(tmpDir, 'memory-urls.txt');
   const dbPath = join(tmpDir, 'memory.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
