@@ -50,60 +50,64 @@ export type ImagePlan = string[][];
 /** What became of each planned `<img>`: stored under a hash, or missing (with the URL meant, if any). */
 export type ImageDecision = { sha256: string } | { missing: string | null };
 
-/** The two DOM steps of localizing images, each a parse of the article HTML. */
+/** The two DOM steps of localizing images (in a worker, each a parse of the article HTML). */
 export interface ImageDom {
   plan(html: string, pageUrl: string): Promise<ImagePlan>;
   apply(html: string, decisions: ImageDecision[]): Promise<string>;
 }
 
-export const inThreadImageDom: ImageDom = {
-  plan: async (html, pageUrl) => planImages(html, pageUrl),
-  apply: async (html, decisions) => applyImageDecisions(html, decisions),
-};
-
 /** Parses `html` and lists each image's candidate URLs (see ImagePlan). */
 export function planImages(html: string, pageUrl: string): ImagePlan {
-  return withArticleDocument(html, (doc) =>
-    // Each image tries its best srcset candidate, then its plain src if that differs.
-    Array.from(doc.querySelectorAll('img')).map((img) =>
-      [bestImageUrl(img.getAttribute('srcset'), img.getAttribute('src')), img.getAttribute('src')]
-        .map((u) => (u ? absolute(u.trim(), pageUrl) : null))
-        .filter((u, i, all): u is string => Boolean(u) && all.indexOf(u) === i),
-    ),
-  );
+  return withArticleDocument(html, (doc) => planImagesIn(doc, pageUrl));
 }
 
 /** Parses `html` again and rewrites each planned image as decided; returns the new HTML. */
 export function applyImageDecisions(html: string, decisions: ImageDecision[]): string {
-  return withArticleDocument(html, (doc) => {
-    const imgs = Array.from(doc.querySelectorAll('img'));
-    if (imgs.length !== decisions.length) {
-      throw new FolioError('INTERNAL', `image rewrite: ${imgs.length} images in the article but ${decisions.length} decisions`);
+  return withArticleDocument(html, (doc) => applyImageDecisionsIn(doc, decisions));
+}
+
+function planImagesIn(doc: Document, pageUrl: string): ImagePlan {
+  // Each image tries its best srcset candidate, then its plain src if that differs.
+  return Array.from(doc.querySelectorAll('img')).map((img) =>
+    [bestImageUrl(img.getAttribute('srcset'), img.getAttribute('src')), img.getAttribute('src')]
+      .map((u) => (u ? absolute(u.trim(), pageUrl) : null))
+      .filter((u, i, all): u is string => Boolean(u) && all.indexOf(u) === i),
+  );
+}
+
+function applyImageDecisionsIn(doc: Document, decisions: ImageDecision[]): string {
+  const imgs = Array.from(doc.querySelectorAll('img'));
+  if (imgs.length !== decisions.length) {
+    throw new FolioError('INTERNAL', `image rewrite: ${imgs.length} images in the article but ${decisions.length} decisions`);
+  }
+  imgs.forEach((img, i) => {
+    const decision = decisions[i]!;
+    if ('sha256' in decision) {
+      img.setAttribute('src', assetUrl(decision.sha256));
+      for (const name of REMOTE_ATTRIBUTES) img.removeAttribute(name);
+      img.removeAttribute('data-folio-missing');
+    } else {
+      markMissing(img, decision.missing);
     }
-    imgs.forEach((img, i) => {
-      const decision = decisions[i]!;
-      if ('sha256' in decision) {
-        img.setAttribute('src', assetUrl(decision.sha256));
-        for (const name of REMOTE_ATTRIBUTES) img.removeAttribute(name);
-        img.removeAttribute('data-folio-missing');
-      } else {
-        markMissing(img, decision.missing);
-      }
-    });
-    return doc.body.innerHTML;
   });
+  return doc.body.innerHTML;
 }
 
 /**
  * The article as an inert document with `<picture>` collapsed — identically for planning and
  * applying, so the two see the same images in the same order.
  */
-function withArticleDocument<T>(html: string, use: (doc: Document) => T): T {
+function parseArticle(html: string): Document {
   // A DOMParser document has no window: nothing in it runs or loads. (The thread's shared host
   // window parses it: a new JSDOM per article cost ~15 ms of main-thread time.)
   const doc = parseInertDocument(`<!DOCTYPE html><body>${html}`);
+  collapsePictures(doc);
+  return doc;
+}
+
+function withArticleDocument<T>(html: string, use: (doc: Document) => T): T {
+  const doc = parseArticle(html);
   try {
-    collapsePictures(doc);
     return use(doc);
   } finally {
     releaseDocument(doc);
@@ -133,7 +137,21 @@ type Outcome = { ok: true; sha256: string; type: string; data: Uint8Array } | { 
 const REMOTE_ATTRIBUTES = ['srcset', 'sizes', 'data-src', 'data-srcset', 'data-original', 'data-lazy-src', 'loading', 'decoding', 'crossorigin', 'referrerpolicy'];
 
 export async function localizeImages(html: string, pageUrl: string, options: ImageOptions): Promise<LocalizedImages> {
-  const dom = options.dom ?? inThreadImageDom;
+  if (options.dom) return localizeWith(options.dom, html, pageUrl, options);
+  // In this thread one parsed document serves both steps (a long article is parsed once).
+  const doc = parseArticle(html);
+  try {
+    const sameDocument: ImageDom = {
+      plan: async () => planImagesIn(doc, pageUrl),
+      apply: async (_html, decisions) => applyImageDecisionsIn(doc, decisions),
+    };
+    return await localizeWith(sameDocument, html, pageUrl, options);
+  } finally {
+    releaseDocument(doc);
+  }
+}
+
+async function localizeWith(dom: ImageDom, html: string, pageUrl: string, options: ImageOptions): Promise<LocalizedImages> {
   const perImageMax = options.perImageMaxBytes ?? IMAGE_DEFAULTS.perImageMaxBytes;
   const perArticleMax = options.perArticleMaxBytes ?? IMAGE_DEFAULTS.perArticleMaxBytes;
   const limit = limiter(Math.max(1, options.concurrency ?? IMAGE_DEFAULTS.concurrency));
