@@ -44,7 +44,11 @@ const JSON_LD = /\btype\s*=\s*["']?\s*application\/ld\+json/i;
 /** Text that would run into what follows a removed element: a lone `<`, or a character reference cut short (`&am`). */
 const DANGLING = /(?:<|&#?[a-zA-Z0-9]*)$/;
 
+const NOTHING_TO_STRIP_UNLESS = /<(?:script|style)/i;
+
 export function preStrip(html: string): string {
+  // Nothing to strip: no scan, and no lower-cased copy of a page that may be megabytes long.
+  if (!NOTHING_TO_STRIP_UNLESS.test(html)) return html;
   const lower = asciiLowerCase(html);
   const find = new ForwardSearch(lower);
   const foreign = new ForeignContent();
