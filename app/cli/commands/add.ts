@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { availableParallelism, homedir } from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { cliParser } from '../format/cli-parser.js';
 import { createEventBus } from '../../api/events.js';
 import { parsePositiveInteger, parseRenderMode, RENDER_MODES } from '../../capture/capture-options.js';
 import type { QueueItem } from '../../core/contract.js';
@@ -48,17 +49,6 @@ export function registerAddCommand(program: Command): void {
         '  folio add - < urls.txt\n  folio add --resume',
     )
     .action(async (inputs: string[], flags: AddFlags) => runAdd(inputs, flags));
-}
-
-/** Commander reports InvalidArgumentError as a usage error (exit 2) with the flag named. */
-function cliParser<T>(parse: (value: string) => T): (value: string) => T {
-  return (value) => {
-    try {
-      return parse(value);
-    } catch (err) {
-      throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
-    }
-  };
 }
 
 /** An input after the first checks: queued as `input`, or refused with `error`. */

@@ -4,7 +4,8 @@
  * nothing. Inputs run concurrently (bounded) but print in the order given; a failing input is
  * reported and the others go on, and the exit code is 1 if any failed.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { cliParser } from '../format/cli-parser.js';
 import { asFolioError, FolioError } from '../../core/errors.js';
 import type { Capture, RenderMode } from '../../core/types.js';
 import { captureOptionsFromFlags, parsePositiveInteger, parseRenderMode, RENDER_MODES } from '../../capture/capture-options.js';
@@ -43,17 +44,6 @@ export function registerExtractCommand(program: Command): void {
 
 function intFlag(name: string): (value: string) => number {
   return (value) => parsePositiveInteger(name, value);
-}
-
-/** Commander reports InvalidArgumentError as a usage error (exit 2) with the flag named. */
-function cliParser<T>(parse: (value: string) => T): (value: string) => T {
-  return (value) => {
-    try {
-      return parse(value);
-    } catch (err) {
-      throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
-    }
-  };
 }
 
 type Outcome = { input: string; capture: Capture } | { input: string; error: FolioError };
