@@ -121,7 +121,7 @@ export class SearchRepo {
       const walk = text.wordsHavePrefix ? [] : plan(sql.newestWalk!, [0, ...sql.newestParams, 1, 0]);
       return [...scans, ...walk, ...plan(sql.newestPage!, [...sql.newestParams, 1, 0])];
     }
-    if (!sql.ranker || sql.sort !== 'relevance') return [...scans, ...plan(sql.page, [...sql.allParams, 1, 0])];
+    if (!sql.ranker || sql.sort !== 'relevance') return [...scans, ...plan(sql.page, [...sql.allParams, 1, 0]), ...plan(sql.count, sql.allParams)];
     return [...scans, ...plan(sql.ranker.candidates, [sql.ranker.match, ...sql.idParams, 1]), ...plan(sql.candidatePage, ['[]', ...sql.rowParams, 1, 0])];
   }
 

@@ -13,8 +13,9 @@ import { makeCapture } from '../helpers/make-capture.js';
  * searches read the full-text index and fetch articles by id, never scanning the articles
  * table; id-only conditions (tags, other terms) are checked inside the ranking query; words
  * too common to rank by are not ranked but listed newest first along the saved-date index; short
- * CJK terms scan migration 0004's partial index, never the article_search rows. Plus the
- * upgrade of an archive made before that migration.
+ * CJK terms scan migration 0004's partial index, never the article_search rows; filter-only
+ * searches count from migration 0005's covering index. Plus the upgrade of archives made before
+ * those migrations.
  */
 let dir: string;
 let archive: Archive;
@@ -87,6 +88,52 @@ describe('search query plans', () => {
   });
 });
 
+describe('filter-only searches (migration 0005)', () => {
+  it('count their matches from the covering filter index, not by reading every article row', () => {
+    for (const q of ['site:example.com is:unread', 'is:unread', 'site:example.com -is:favorite', 'lang:en']) {
+      const steps = plan(q);
+      expect(steps.some((s) => s.includes('COVERING INDEX articles_live_filters')), `${q}: ${steps.join(' | ')}`).toBe(true);
+      expect(steps, q).not.toContain('SCAN a');
+    }
+    // A date range may seek the saved-date index instead; either way no row-by-row scan.
+    expect(plan('lang:en before:2030-01-01')).not.toContain('SCAN a');
+    expect(archive.search('is:unread').total).toBe(DOCS.length);
+    expect(archive.search('is:unread -tag:travel').total).toBe(3);
+  });
+});
+
+describe('migration 0005 on an archive made before it', () => {
+  it('adds the filter index; filter searches count the same articles', () => {
+    const file = join(dir, 'v4.db');
+    const old = openArchive(file);
+    DOCS.forEach((d, i) => {
+      const { capture, blobs } = makeCapture({ seed: 700 + i, title: d.title, text: d.text, byline: d.byline, words: 30 });
+      old.saveCapture(capture, blobs, { tags: d.tags });
+    });
+    old.setFlags([2], { read: true });
+    const queries = ['is:unread', 'is:read', 'site:example.com is:unread', 'tag:travel is:unread'];
+    const before = queries.map((q) => old.search(q).total);
+    old.close();
+    // Schema 4 is schema 5 without the index.
+    const raw = new Database(file);
+    raw.exec('DROP INDEX articles_live_filters');
+    raw.pragma('user_version = 4');
+    raw.close();
+
+    const upgraded = openArchive(file);
+    try {
+      expect(upgraded.connectionInfo().schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+      const steps = upgraded.explainSearch('is:unread').join('\n');
+      expect(steps, steps).toContain('COVERING INDEX articles_live_filters');
+      expect(queries.map((q) => upgraded.search(q).total)).toEqual(before);
+      expect(before).toEqual([DOCS.length - 1, 1, DOCS.length - 1, 2]);
+      expect(upgraded.checkIntegrity()).toEqual([]);
+    } finally {
+      upgraded.close();
+    }
+  });
+});
+
 describe('migration 0004 on an archive made before it', () => {
   it('adds the partial index; searches for short CJK terms find the same articles', () => {
     const file = join(dir, 'v3.db');
@@ -100,6 +147,7 @@ describe('migration 0004 on an archive made before it', () => {
     // Schema 3 is schema 4 without the index: take it away and step the version back.
     const raw = new Database(file);
     raw.exec('DROP INDEX article_search_unspaced');
+    raw.exec('DROP INDEX articles_live_filters'); // from migration 0005
     raw.pragma('user_version = 3');
     expect(raw.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'article_search_unspaced'`).get()).toEqual({ n: 0 });
     raw.close();
