@@ -230,4 +230,19 @@ describe.skipIf(skipReason !== null)('search as you type (real folio serve, real
     await expect(sidebarSite.count()).resolves.toBe(1);
     expect(site!.count).toBe(ARTICLES);
   });
+
+  it('says why results of words in every article are newest first, and not when relevance ranks them', async () => {
+    await openApp();
+    const note = () => page.getByRole('region', { name: 'Article list' }).locator('.order-note');
+    await box().fill('lighthouse'); // in all 40 articles: nothing for relevance to rank by
+    await status().filter({ hasText: resultCount(ARTICLES) }).waitFor();
+    await note().waitFor();
+    await expect(note().textContent()).resolves.toMatch(/^Newest first: every word searched for is in most articles \(add sort:relevance/);
+    await box().fill('lantern'); // in 3 of them: ranked
+    await status().filter({ hasText: resultCount(WITH_LANTERN.size) }).waitFor();
+    await expect(note().count()).resolves.toBe(0);
+    await box().fill('lighthouse sort:relevance'); // ranked anyway, as the note says
+    await status().filter({ hasText: resultCount(ARTICLES) }).waitFor();
+    await expect(note().count()).resolves.toBe(0);
+  });
 });

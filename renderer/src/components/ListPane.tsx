@@ -67,6 +67,7 @@ export const ListPane = memo(function ListPane(props: Props) {
             {count}
             {list.pending && shown ? <span className="muted"> · {searching || source.kind === 'search' ? 'Searching…' : 'Updating…'}</span> : null}
           </span>
+          {searching && list.orderNote && !list.error ? <span className="muted order-note">{list.orderNote}</span> : null}
           {source.kind === 'library' && (
             <label className="sort">
               <span className="sr-only">Sort</span>

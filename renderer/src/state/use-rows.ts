@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SearchOrder } from '../../../app/core/article.js';
 import { errorMessage } from '../api/client.js';
 import { OneAtATime, Sequencer } from '../lib/latest.js';
 import { SparseRows } from '../lib/sparse-rows.js';
@@ -13,6 +14,8 @@ export interface RowsState {
   /** True while an answer newer than the shown rows is awaited. */
   pending: boolean;
   error: string | null;
+  /** Why the shown search results are in the order they are, when it is not the expected one. */
+  orderNote: string | null;
 }
 
 export interface RowsApi extends RowsState {
@@ -36,6 +39,7 @@ export function useRows(source: ListSource): RowsApi {
     shownSource: null,
     pending: true,
     error: null,
+    orderNote: null,
   });
   const sequencer = useRef(new Sequencer()).current;
   // First pages of searches go one at a time: a query typed while another is being answered
@@ -63,6 +67,7 @@ export function useRows(source: ListSource): RowsApi {
             shownSource: source,
             pending: sequencer.pending,
             error: null,
+            orderNote: orderNoteOf(page),
           });
         },
         (err: unknown) => {
@@ -122,4 +127,14 @@ export function useRows(source: ListSource): RowsApi {
   const reload = useCallback(() => setReloads((n) => n + 1), []);
 
   return { ...state, ensureRange, patch, remove, reload };
+}
+
+/**
+ * Searching for words most articles contain (`the`, or a word the whole archive is about) lists
+ * the newest first, since relevance has nothing to rank by; say so, and how to rank anyway.
+ */
+export const COMMON_WORDS_ORDER_NOTE = 'Newest first: every word searched for is in most articles (add sort:relevance to rank them)';
+
+function orderNoteOf(page: object): string | null {
+  return (page as Partial<SearchOrder>).sortReason === 'common-words' ? COMMON_WORDS_ORDER_NOTE : null;
 }
