@@ -12,6 +12,7 @@ import type { Capture } from '../core/types.js';
 import { tryNormalizeUrl } from '../core/url-normalize.js';
 import { extractArticle } from '../capture/extract.js';
 import { localizeImages } from '../capture/images.js';
+import type { ExtractionWorkers } from '../capture/extract-pool.js';
 import type { Archive } from '../store/archive.js';
 
 export { IMPORT_FORMATS, type ImportFormat } from './formats.js';
@@ -69,6 +70,12 @@ export interface StoreItemOptions {
   extraTags: readonly string[];
   /** The export file, for messages and image records. */
   file: string;
+  /**
+   * Extraction (and the images' DOM steps) off this thread, as captures do: an Omnivore or
+   * Wallabag export holds thousands of articles, each ~100 ms of parsing that would otherwise
+   * stall the app's or the CLI's event loop. Without it, extraction runs here.
+   */
+  workers?: ExtractionWorkers;
 }
 
 /**
@@ -92,7 +99,7 @@ export async function storeOfflineItem(archive: Archive, item: ImportItem, opts:
   };
   if (item.content) {
     try {
-      const { capture, blobs } = await offlineCapture(item, opts.file);
+      const { capture, blobs } = await offlineCapture(item, opts.file, opts.workers);
       const result = archive.saveCapture(capture, blobs, saveOptions);
       if (result.created && item.progress !== undefined && item.progress > 0) archive.setProgress(result.id, item.progress);
       return { ...base, status: result.created ? 'saved' : 'duplicate', id: result.id };
@@ -112,14 +119,19 @@ export async function storeOfflineItem(archive: Archive, item: ImportItem, opts:
  * The exported HTML → a Capture, with no network at all: every remote image is recorded as not
  * saved (the stored HTML keeps its address for "load original"); data: images are kept.
  */
-export async function offlineCapture(item: ImportItem, file: string): Promise<{ capture: Capture; blobs: Awaited<ReturnType<typeof localizeImages>>['blobs'] }> {
+export async function offlineCapture(
+  item: ImportItem,
+  file: string,
+  workers?: ExtractionWorkers,
+): Promise<{ capture: Capture; blobs: Awaited<ReturnType<typeof localizeImages>>['blobs'] }> {
   const html = item.content!.html;
-  const extraction = extractArticle(html, item.url);
+  const extraction = workers ? await workers.extract(html, item.url) : extractArticle(html, item.url);
   const reason = `not downloaded: imported offline from ${file}`;
   const localized = await localizeImages(extraction.html, item.url, {
     referer: '',
     knownFailures: new OfflineImages(reason),
     leadImageUrl: extraction.leadImage,
+    ...(workers ? { dom: workers.imageDom } : {}),
   });
   const title = extraction.title && extraction.title !== item.url ? extraction.title : (item.title ?? extraction.title);
   const capture: Capture = {

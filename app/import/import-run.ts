@@ -98,7 +98,12 @@ export async function importFile(archive: Archive, file: string, opts: ImportOpt
   try {
     for await (const item of itemsOf(format, info)) {
       read++;
-      const report = await storeOfflineItem(archive, item, { fetch: opts.fetch !== false, extraTags, file: info.path }).catch(
+      const report = await storeOfflineItem(archive, item, {
+        fetch: opts.fetch !== false,
+        extraTags,
+        file: info.path,
+        ...(opts.extractPool ? { workers: opts.extractPool } : {}),
+      }).catch(
         (err: unknown): ItemReport => ({ ...lineOf(item), url: item.url, status: 'failed', error: asFolioError(err).message }),
       );
       if (report) settle(report);

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createExtractPool, type ExtractionWorkers } from '../../app/capture/extract-pool.js';
 import { importFile } from '../../app/import/import-run.js';
 import type { ItemReport } from '../../app/import/import-items.js';
 import { openArchive, type Archive } from '../../app/store/index.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 
 const fixtures = path.resolve('tests/fixtures/import');
+const builtWorker = path.resolve('build/app/capture/extract-worker.js');
 let tmp: string;
 let archive: Archive;
 
@@ -93,6 +95,37 @@ describe('offline content formats', () => {
     expect(boring.html).toContain('data-folio-missing="https://mcfunley.com/images/tokens.png"');
     expect(a.getOriginalHtml(boring.id)).toContain('Innovation tokens');
     expect(a.getArticle(a.findByUrl('https://example.com/no-content')!)!.status).toBe('bookmark');
+  });
+
+  it.runIf(existsSync(builtWorker))('with an extraction pool, exported content is cleaned in its workers and stored the same', async () => {
+    const inThread = fresh('omnivore-in-thread');
+    await importFile(inThread, path.join(fixtures, 'omnivore'), { fetch: false });
+    const expected = [...inThread.iterateArticles()].map(({ title, text, html, byline, status }) => ({ title, text, html, byline, status }));
+    inThread.close();
+
+    const pool = createExtractPool({ threads: 1 });
+    const calls = { extract: 0, plan: 0, apply: 0 };
+    // The real pool, counting what reaches it.
+    const workers: ExtractionWorkers = {
+      extract: (html, url) => (calls.extract++, pool.extract(html, url)),
+      imageDom: {
+        plan: (html, url) => (calls.plan++, pool.imageDom.plan(html, url)),
+        apply: (html, decisions) => (calls.apply++, pool.imageDom.apply(html, decisions)),
+      },
+    };
+    try {
+      const a = fresh('omnivore-pool');
+      const s = await importFile(a, path.join(fixtures, 'omnivore'), { fetch: false, extractPool: workers });
+      expect(s.failed).toBe(0);
+      const stored = [...a.iterateArticles()].map(({ title, text, html, byline, status }) => ({ title, text, html, byline, status }));
+      expect(stored).toEqual(expected);
+      const captured = stored.filter((d) => d.status === 'captured').length;
+      expect(captured).toBeGreaterThan(0);
+      expect(calls.extract).toBe(captured);
+      expect(calls.plan).toBe(captured);
+    } finally {
+      await pool.close();
+    }
   });
 });
 
