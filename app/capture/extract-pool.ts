@@ -6,6 +6,7 @@ import { FolioError } from '../core/errors.js';
 import type { Extraction } from '../core/types.js';
 import type { ExtractTask } from './extract-worker.js';
 import type { ImageDom } from './images.js';
+import { yieldOtherThreadsToMain } from './thread-priority.js';
 
 /**
  * A pool of worker threads for extraction (jsdom + Readability + DOMPurify), the CPU-heavy
@@ -49,6 +50,9 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
   // A worker that dies between pages (e.g. out of memory while collecting garbage after one) is
   // replaced by piscina, and no page is lost; unhandled, that 'error' event would end the process.
   pool.on('error', () => undefined);
+  // The workers lower their own priority as they start; the helper threads already running
+  // (V8's, which collect the workers' garbage) are lowered here.
+  yieldOtherThreadsToMain();
 
   const runDom = async <T>(name: string, task: object, url: string): Promise<T> => {
     try {

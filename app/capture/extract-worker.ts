@@ -6,25 +6,13 @@
  * Besides extraction, the two DOM steps of image localizing (app/capture/images.ts) run here,
  * so that parsing a long article never blocks the calling thread; downloads stay there.
  */
-import { setPriority } from 'node:os';
 import { extractArticle } from './extract.js';
+import { runThisThreadInBackground } from './thread-priority.js';
 import { applyImageDecisions, planImages, type ImageDecision, type ImagePlan } from './images.js';
 import type { Extraction } from '../core/types.js';
 
-/**
- * Cleaning pages is background work: the thread that owns the window, the bridge or the CLI's
- * progress must win the CPU when both want it. On Linux setPriority(0, …) renices the calling
- * thread only, so the main thread keeps its priority. Where it fails (other platforms apply it
- * to the whole process, or refuse), extraction simply runs at normal priority.
- */
-const BACKGROUND_NICE = 10;
-if (process.platform === 'linux') {
-  try {
-    setPriority(0, BACKGROUND_NICE);
-  } catch {
-    // not permitted here: keep the normal priority
-  }
-}
+// Cleaning pages is background work (see thread-priority.ts).
+runThisThreadInBackground();
 
 export interface ExtractTask {
   html: string;
