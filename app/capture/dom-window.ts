@@ -69,7 +69,7 @@ function hostWindow(): Host {
   // page stayed reachable through them. Nothing listens on this window, and an inert document
   // has no focus or input to track, so the listeners are not registered at all.
   created.window.addEventListener = () => undefined;
-  installTagListFastPath(created.window);
+  installSimpleSelectorFastPath(created.window);
   created.parser = new created.window.DOMParser();
   host = created;
   return created;
@@ -96,15 +96,15 @@ function parseSimpleList(selectors: string): SimpleSelector[] {
 
 /**
  * querySelectorAll for a list of tag names and attribute tests (SIMPLE_LIST), answered by
- * walking the element tree instead of through jsdom's general selector engine. Extraction asks that question most (Readability's
- * _getAllNodesWithTag, lazy images, embeds, pictures, URL rewriting): profiled on the corpus,
- * the selector engine spent 3.4 of the worker's 18 s there, walking the tree once per call
- * through its generic matcher and allocating as it went. The answer is the same: the elements
- * of the subtree that match one of the list's selectors, in tree order, as a static list (an Array:
- * everything here indexes, iterates or spreads it; nothing calls NodeList.item). Any other
- * selector goes to the engine unchanged.
+ * walking the element tree instead of through jsdom's general selector engine. Extraction asks
+ * that question most (Readability's _getAllNodesWithTag, lazy images, embeds, pictures, URL
+ * rewriting): profiled on the corpus, the engine spent 3.4 of the worker's 18 s there, walking
+ * the tree once per call through its generic matcher and allocating as it went. The answer is
+ * the same: the elements of the subtree that match one of the list's selectors, in tree order,
+ * as a static list (an Array: everything here indexes, iterates or spreads it; nothing calls
+ * NodeList.item). Any other selector goes to the engine unchanged.
  */
-function installTagListFastPath(window: DOMWindow): void {
+function installSimpleSelectorFastPath(window: DOMWindow): void {
   for (const proto of [window.Document.prototype, window.Element.prototype, window.DocumentFragment.prototype]) {
     const general = proto.querySelectorAll as (this: ParentNode, selectors: string) => NodeListOf<Element>;
     proto.querySelectorAll = function (this: ParentNode, selectors: string) {

@@ -42,6 +42,29 @@ afterAll(() => {
 });
 
 const plan = (q: string) => archive.explainSearch(q);
+
+/** The indexes later migrations added, by the schema version that added them. */
+const INDEX_ADDED_IN: Record<number, string> = { 4: 'article_search_unspaced', 5: 'articles_live_filters' };
+
+/**
+ * An archive file holding DOCS (seeds from `seed`), left as schema `version` would have it:
+ * the indexes of later migrations dropped and the version stepped back. `observe` runs on it
+ * first, at the latest schema, and what it returns is returned (the answers to compare).
+ */
+function archiveAtSchema<T>(file: string, seed: number, version: number, observe: (a: Archive) => T): T {
+  const current = openArchive(file);
+  DOCS.forEach((d, i) => {
+    const { capture, blobs } = makeCapture({ seed: seed + i, title: d.title, text: d.text, byline: d.byline, words: 30 });
+    current.saveCapture(capture, blobs, { tags: d.tags });
+  });
+  const observed = observe(current);
+  current.close();
+  const raw = new Database(file);
+  for (const [added, index] of Object.entries(INDEX_ADDED_IN)) if (Number(added) > version) raw.exec(`DROP INDEX ${index}`);
+  raw.pragma(`user_version = ${version}`);
+  raw.close();
+  return observed;
+}
 const titles = (a: Archive, q: string) => a.search(q).items.map((h) => h.title).sort();
 
 describe('search query plans', () => {
@@ -105,19 +128,13 @@ describe('filter-only searches (migration 0005)', () => {
 describe('migration 0005 on an archive made before it', () => {
   it('adds the filter index; filter searches count the same articles', () => {
     const file = join(dir, 'v4.db');
-    const old = openArchive(file);
-    DOCS.forEach((d, i) => {
-      const { capture, blobs } = makeCapture({ seed: 700 + i, title: d.title, text: d.text, byline: d.byline, words: 30 });
-      old.saveCapture(capture, blobs, { tags: d.tags });
-    });
-    old.setFlags([2], { read: true });
     const queries = ['is:unread', 'is:read', 'site:example.com is:unread', 'tag:travel is:unread'];
-    const before = queries.map((q) => old.search(q).total);
-    old.close();
-    // Schema 4 is schema 5 without the index.
-    const raw = new Database(file);
-    raw.exec('DROP INDEX articles_live_filters');
-    raw.pragma('user_version = 4');
+    const before = archiveAtSchema(file, 700, 4, (a) => {
+      a.setFlags([2], { read: true });
+      return queries.map((q) => a.search(q).total);
+    });
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'articles_live_filters'`).get()).toEqual({ n: 0 });
     raw.close();
 
     const upgraded = openArchive(file);
@@ -137,18 +154,8 @@ describe('migration 0005 on an archive made before it', () => {
 describe('migration 0004 on an archive made before it', () => {
   it('adds the partial index; searches for short CJK terms find the same articles', () => {
     const file = join(dir, 'v3.db');
-    const old = openArchive(file);
-    DOCS.forEach((d, i) => {
-      const { capture, blobs } = makeCapture({ seed: 900 + i, title: d.title, text: d.text, byline: d.byline, words: 30 });
-      old.saveCapture(capture, blobs, { tags: d.tags });
-    });
-    const before = ['東京', '図', 'author:東京', '東 -tag:food'].map((q) => titles(old, q));
-    old.close();
-    // Schema 3 is schema 4 without the index: take it away and step the version back.
-    const raw = new Database(file);
-    raw.exec('DROP INDEX article_search_unspaced');
-    raw.exec('DROP INDEX articles_live_filters'); // from migration 0005
-    raw.pragma('user_version = 3');
+    const before = archiveAtSchema(file, 900, 3, (a) => ['東京', '図', 'author:東京', '東 -tag:food'].map((q) => titles(a, q)));
+    const raw = new Database(file, { readonly: true });
     expect(raw.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'article_search_unspaced'`).get()).toEqual({ n: 0 });
     raw.close();
 
