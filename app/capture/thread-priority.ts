@@ -8,8 +8,8 @@ import { isMainThread } from 'node:worker_threads';
  * and V8's shared helper threads (which do those workers' garbage collection, ~70 ms of CPU per
  * page) kept the main thread waiting for a core: in a 1,000-page import its event loop stalled
  * for up to 76–134 ms although its longest stretch of JavaScript was 64 ms. With every other
- * thread at this niceness: 52–58 ms, and the import ran 15 % faster (90 against 104–107 s),
- * the main thread handing out pages and saving results without delay.
+ * thread at this niceness: 56–64 ms, and the import ran ~15 % faster (87–90 against 104–107 s),
+ * the main thread handing out pages and saving results without waiting.
  */
 export const BACKGROUND_NICE = 10;
 
