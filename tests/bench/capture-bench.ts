@@ -9,7 +9,8 @@ import { round, summarize, turn } from './stats.js';
 /**
  * Capture: pages/s of the full pipeline (fetch from a local server → extract in the worker pool
  * → sanitize → images from the same server → store) against serial bare jsdom + Readability on
- * the same pages, in the same run.
+ * the same pages, in the same run: each round runs bare, two workers and one worker in turn, and
+ * the ratios are medians of each round's own ratios.
  */
 export interface CaptureResult {
   pages: number;
@@ -64,6 +65,12 @@ export async function benchCapture(pages: CorpusPage[], repeats: number, tmpDir:
   try {
     const bareRates: number[] = [];
     const bareMs: number[] = [];
+    const parallel: number[] = [];
+    const single: number[] = [];
+    let failures = 0;
+    const threads = 2;
+    // One round = bare, then two workers, then one: the machine's speed drifts over minutes, so
+    // each ratio compares runs of the same round, and the figures are medians over rounds.
     for (let r = 0; r < repeats; r++) {
       const start = performance.now();
       for (const page of pages) {
@@ -77,13 +84,6 @@ export async function benchCapture(pages: CorpusPage[], repeats: number, tmpDir:
         await turn();
       }
       bareRates.push(pages.length / ((performance.now() - start) / 1000));
-    }
-
-    const parallel: number[] = [];
-    const single: number[] = [];
-    let failures = 0;
-    const threads = 2;
-    for (let r = 0; r < repeats; r++) {
       const p = await runPipeline(urls, `${tmpDir}/capture-parallel.db`, threads, 4);
       parallel.push(pages.length / p.seconds);
       failures = Math.max(failures, p.failures);
@@ -93,6 +93,8 @@ export async function benchCapture(pages: CorpusPage[], repeats: number, tmpDir:
     const bare = summarize(bareRates).median;
     const pipe = summarize(parallel).median;
     const one = summarize(single).median;
+    const speedup = summarize(parallel.map((rate, r) => rate / bareRates[r]!)).median;
+    const overhead = summarize(single.map((rate, r) => (bareRates[r]! / rate) * 100 - 100)).median;
     return {
       pages: pages.length,
       repeats,
@@ -101,8 +103,8 @@ export async function benchCapture(pages: CorpusPage[], repeats: number, tmpDir:
       pipeline_pages_per_s: round(pipe),
       pipeline_threads: threads,
       single_worker_pages_per_s: round(one),
-      speedup: round(pipe / bare),
-      overhead_pct: round((bare / one) * 100 - 100, 1),
+      speedup: round(speedup),
+      overhead_pct: round(overhead, 1),
       failures,
     };
   } finally {
