@@ -21,6 +21,7 @@ export interface ExtractPoolOptions {
   threads?: number; // default: min(available cores, 4)
   timeoutMs?: number; // per page, default 30 s
   maxHeapMb?: number; // per worker old-generation cap, default 512 MB
+  idleMs?: number; // a worker with nothing to do for this long ends, default 60 s
 }
 
 export interface ExtractPool {
@@ -28,6 +29,8 @@ export interface ExtractPool {
   /** The DOM steps of image localizing, in the same workers (ImageOptions.dom). */
   readonly imageDom: ImageDom;
   readonly threads: number;
+  /** Worker threads alive now: none until the first page, none again once idle for idleMs. */
+  liveWorkers(): number;
   close(): Promise<void>;
 }
 
@@ -37,9 +40,12 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
   const maxHeapMb = options.maxHeapMb ?? 512;
   const pool = new Piscina({
     filename: workerFile(),
-    minThreads: threads,
+    // Workers start with the first page and end after idleMs without one: an idle app or
+    // `folio serve` then holds no jsdom heaps (~100–250 MB per worker during a batch); the
+    // next capture after a pause pays a worker start (~0.3 s, then jsdom's load on first use).
+    minThreads: 0,
     maxThreads: threads,
-    idleTimeout: 60_000,
+    idleTimeout: options.idleMs ?? 60_000,
     resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
     // Piscina's default ('sync') parks an idle worker in Atomics.wait and takes the next page
     // without its event loop ever turning. jsdom's documents are freed only after a turn, so
@@ -63,6 +69,7 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
   };
   return {
     threads,
+    liveWorkers: () => pool.threads.length,
     imageDom: {
       plan: (html, pageUrl) => runDom('planImagesInWorker', { html, pageUrl }, pageUrl),
       apply: (html, decisions) => runDom('applyImagesInWorker', { html, decisions }, 'article'),

@@ -44,4 +44,21 @@ describe.runIf(existsSync(builtWorker))('extraction pool memory', () => {
     }
     expect(failures).toEqual([]);
   }, 180_000);
+
+  it('starts workers with the first page and ends them once idle, so an idle app holds no jsdom heap', async () => {
+    const idle = createExtractPool({ threads: 2, idleMs: 300 });
+    try {
+      expect(idle.liveWorkers()).toBe(0);
+      const pages = await Promise.all([0, 1].map((n) => idle.extract(bigArticle(n), `http://127.0.0.1/idle/${n}`)));
+      expect(pages.map((p) => p.title)).toEqual(['Long page 0', 'Long page 1']);
+      expect(idle.liveWorkers()).toBeGreaterThanOrEqual(1);
+      const deadline = Date.now() + 10_000;
+      while (idle.liveWorkers() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(idle.liveWorkers()).toBe(0);
+      // The next page starts a worker again.
+      expect((await idle.extract(bigArticle(2), 'http://127.0.0.1/idle/2')).title).toBe('Long page 2');
+    } finally {
+      await idle.close();
+    }
+  }, 60_000);
 });
