@@ -6,7 +6,7 @@ import { FolioError } from '../core/errors.js';
 import type { Extraction } from '../core/types.js';
 import type { ExtractTask } from './extract-worker.js';
 import type { ImageDom } from './images.js';
-import { yieldOtherThreadsToMain } from './thread-priority.js';
+import { yieldHelperThreadsToMain } from './thread-priority.js';
 
 /**
  * A pool of worker threads for extraction (jsdom + Readability + DOMPurify), the CPU-heavy
@@ -56,9 +56,9 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
   // A worker that dies between pages (e.g. out of memory while collecting garbage after one) is
   // replaced by piscina, and no page is lost; unhandled, that 'error' event would end the process.
   pool.on('error', () => undefined);
-  // The workers lower their own priority as they start; the helper threads already running
-  // (V8's, which collect the workers' garbage) are lowered here.
-  yieldOtherThreadsToMain();
+  // Before any worker starts (minThreads 0): V8's helper threads, which collect the workers'
+  // garbage, yield to the main thread; the workers keep normal priority (thread-priority.ts).
+  yieldHelperThreadsToMain();
 
   const runDom = async <T>(name: string, task: object, url: string): Promise<T> => {
     try {

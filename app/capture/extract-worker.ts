@@ -7,12 +7,8 @@
  * so that parsing a long article never blocks the calling thread; downloads stay there.
  */
 import { extractArticle } from './extract.js';
-import { runThisThreadInBackground } from './thread-priority.js';
 import { applyImageDecisions, planImages, type ImageDecision, type ImagePlan } from './images.js';
 import type { Extraction } from '../core/types.js';
-
-// Cleaning pages is background work (see thread-priority.ts).
-runThisThreadInBackground();
 
 export interface ExtractTask {
   html: string;

@@ -3,37 +3,31 @@ import { setPriority } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 
 /**
- * Extraction is background work: the thread that answers the window, the bridge or the CLI's
- * progress must get a core as soon as it wants one. On a 2-core machine two extraction workers
- * and V8's shared helper threads (which do those workers' garbage collection, ~70 ms of CPU per
- * page) kept the main thread waiting for a core: in a 1,000-page import its event loop stalled
- * for up to 76–134 ms although its longest stretch of JavaScript was 64 ms. With every other
- * thread at this niceness: 56–64 ms, and the import ran ~15 % faster (87–90 against 104–107 s),
- * the main thread handing out pages and saving results without waiting.
+ * V8's helper threads, shared by every thread of the process, do most of the extraction workers'
+ * garbage collection (~70 ms of CPU per page). On a 2-core machine they and two workers kept the
+ * main thread waiting for a core: in a 1,000-page import its event loop stalled for up to
+ * 76–134 ms although its longest stretch of JavaScript was 64 ms. With the helpers at this
+ * niceness: 52–53 ms, and the import ran faster (75–81 against 104–107 s), the main thread handing out
+ * pages and saving results without waiting.
+ *
+ * The extraction workers themselves keep normal priority: a lowered worker loses to any other
+ * busy process, and its per-page time limit is wall-clock time — with two CPU-bound processes
+ * beside it, a worker at nice 10 took over 3 s to extract a one-line page, and real captures
+ * would fail "too slow" whenever the machine is busy.
  */
 export const BACKGROUND_NICE = 10;
 
-/**
- * Lowers the calling thread's priority (Linux renices the calling thread only with
- * setPriority(0, …); elsewhere that would lower the whole process, so nothing is done).
- */
-export function runThisThreadInBackground(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    setPriority(0, BACKGROUND_NICE);
-  } catch {
-    // not permitted here: keep the normal priority
-  }
-}
+let yielded = false;
 
 /**
- * Lowers every thread of this process but the main one (V8's helper threads, libuv's pool,
- * extraction workers) to BACKGROUND_NICE. Linux only, from the main thread only, and not inside
- * Electron, whose processes have Chromium threads (IPC among them) that must not be slowed.
- * Returns how many threads were lowered.
+ * Lowers the threads this process has before its first extraction worker starts (V8's helper
+ * threads, libuv's pool) to BACKGROUND_NICE, once per process. Linux only (where a thread id
+ * can be reniced), from the main thread only, and not inside Electron, whose processes have
+ * Chromium threads (IPC among them) that must not be slowed. Returns how many were lowered.
  */
-export function yieldOtherThreadsToMain(): number {
-  if (process.platform !== 'linux' || !isMainThread || process.versions.electron) return 0;
+export function yieldHelperThreadsToMain(): number {
+  if (yielded || process.platform !== 'linux' || !isMainThread || process.versions.electron) return 0;
+  yielded = true;
   let tids: number[];
   try {
     tids = readdirSync('/proc/self/task').map(Number);
