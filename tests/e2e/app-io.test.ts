@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import type { ArticleSummary, ListPage } from '../../app/core/article.js';
-import { launchChromium, missingChromiumReason, screenshotOnFailure } from '../helpers/e2e-browser.js';
+import { launchChromium, missingChromiumReason, screenshotOnFailure, collectPageProblems } from '../helpers/e2e-browser.js';
 import { missingBuildReason, startFolioServe, type FolioServe } from '../helpers/e2e-serve.js';
 import { readZip } from '../integration/export-fixtures.js';
 
@@ -46,11 +46,7 @@ describe.skipIf(skipReason !== null)('Folio import and export in the browser (re
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    problems = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    problems = collectPageProblems(page);
     await page.goto(serve.launchUrl);
     await page.getByRole('button', { name: 'Import file…' }).waitFor();
   });

@@ -2,7 +2,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import type { ListPage, SearchHit } from '../../app/core/article.js';
 import type { QueueStatus } from '../../app/core/contract.js';
-import { launchChromium, missingChromiumReason, screenshotOnFailure } from '../helpers/e2e-browser.js';
+import { launchChromium, missingChromiumReason, screenshotOnFailure, collectPageProblems } from '../helpers/e2e-browser.js';
 import { missingBuildReason, startFolioServe, type FolioServe } from '../helpers/e2e-serve.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 
@@ -62,11 +62,7 @@ describe.skipIf(skipReason !== null)('search as you type (real folio serve, real
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    problems = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    problems = collectPageProblems(page);
   });
   afterEach(async (ctx: TestContext) => {
     await screenshotOnFailure(ctx, page, 'search-as-you-type');

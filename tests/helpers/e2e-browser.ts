@@ -71,3 +71,16 @@ export async function checkSearchAndHelpKeys(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
   await help.waitFor({ state: 'hidden' });
 }
+
+/**
+ * Every console error and uncaught page error from now on, as lines for a test to assert empty
+ * (a UI that logs an error has a bug even when the screen looks right).
+ */
+export function collectPageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  return problems;
+}
