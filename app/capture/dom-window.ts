@@ -9,16 +9,16 @@ import type { DOMWindow } from 'jsdom';
 const loadJsdom = (): typeof import('jsdom') => createRequire(import.meta.url)('jsdom') as typeof import('jsdom');
 
 /**
- * A parsed page that can never run: scripts are not executed, no subresource is fetched, and
- * jsdom's own complaints are recorded instead of printed.
+ * jsdom, in this process's threads, for what must be a browser-grade DOM: sanitizing (DOMPurify
+ * supports jsdom, not the light DOM extraction reads pages with — see light-dom.ts) and the
+ * image steps and local-page reading that parse clean article HTML.
  *
- * Pages are parsed with DOMParser inside one long-lived, empty host window per thread rather
- * than with a new JSDOM each. Measured on the 130-page corpus (issue #6): parsing took 11.3 s
- * with a JSDOM per page and 4.5 s with DOMParser, because a JSDOM builds a whole Window (every
- * DOM interface installed afresh, ~15 ms) and another one for each `<iframe>` on the page, and
- * eagerly parses every `<style>` sheet. A DOMParser document has no browsing context: iframes
- * stay inert elements, stylesheets are not parsed, and the document is ordinary garbage once
- * dropped — no window waiting for the event loop to turn before it can be freed.
+ * Documents are parsed with DOMParser inside one long-lived, empty host window per thread rather
+ * than with a new JSDOM each: a JSDOM builds a whole Window (every DOM interface installed
+ * afresh, ~15 ms) and another one for each `<iframe>`, and eagerly parses every `<style>` sheet.
+ * A DOMParser document has no browsing context: iframes stay inert elements, stylesheets are not
+ * parsed, and the document is ordinary garbage once dropped — no window waiting for the event
+ * loop to turn before it can be freed.
  *
  * jsdom keeps documents that share a window reachable through that window in two ways found so
  * far (930 MB retained after the 130 corpus pages): its named-property table (`window.foo` for
@@ -29,22 +29,11 @@ const loadJsdom = (): typeof import('jsdom') => createRequire(import.meta.url)('
  *
  * The document's own URL is about:blank, so nothing may rely on `document.URL`/`baseURI` or
  * on resolved properties such as `a.href`: extraction resolves every URL explicitly against the
- * page's base (absolutizeDocumentUrls) before Readability runs.
+ * page's base (absolutizeDocumentUrls) before anything is kept.
  */
-export interface DomWindow {
-  /** The host window: its DOM implementation is the one DOMPurify must use. */
-  window: DOMWindow;
-  document: Document;
-  /** Distinct jsdom error messages met while parsing. */
-  errors(): string[];
-  close(): void;
-}
-
 interface Host {
   window: DOMWindow;
   parser: DOMParser;
-  /** Where jsdom errors go while a page is open (extraction is synchronous: one page at a time). */
-  sink: Set<string> | null;
 }
 
 let host: Host | null = null;
@@ -58,12 +47,9 @@ const PARSES_PER_HOST = 50;
 function hostWindow(): Host {
   if (host && ++parses % PARSES_PER_HOST !== 0) return host;
   const { JSDOM, VirtualConsole } = loadJsdom();
-  const virtualConsole = new VirtualConsole();
-  const created: Host = { window: null as unknown as DOMWindow, parser: null as unknown as DOMParser, sink: null };
-  // Not forwarded anywhere: jsdom's errors are recorded per page, page console calls (impossible
-  // without scripts) go nowhere.
-  virtualConsole.on('jsdomError', (err: Error) => created.sink?.add(err.message.split('\n')[0]!));
-  created.window = new JSDOM('<!DOCTYPE html><html><head></head><body></body></html>', { virtualConsole }).window;
+  // Nothing is forwarded: no script runs, and the clean HTML parsed here has no stylesheets to complain about.
+  const created: Host = { window: null as unknown as DOMWindow, parser: null as unknown as DOMParser };
+  created.window = new JSDOM('<!DOCTYPE html><html><head></head><body></body></html>', { virtualConsole: new VirtualConsole() }).window;
   // jsdom's selector engine adds ten focus/keyboard/mouse listeners to the window for every
   // document it queries, each holding that document: with one window shared by every page, each
   // page stayed reachable through them. Nothing listens on this window, and an inert document
@@ -96,10 +82,11 @@ function parseSimpleList(selectors: string): SimpleSelector[] {
 
 /**
  * querySelectorAll for a list of tag names and attribute tests (SIMPLE_LIST), answered by
- * walking the element tree instead of through jsdom's general selector engine. Extraction asks
- * that question most (Readability's _getAllNodesWithTag, lazy images, embeds, pictures, URL
- * rewriting): profiled on the corpus, the engine spent 3.4 of the worker's 18 s there, walking
- * the tree once per call through its generic matcher and allocating as it went. The answer is
+ * walking the element tree instead of through jsdom's general selector engine. Written when
+ * extraction still read whole pages with jsdom (the engine spent 3.4 of a worker's 18 s on the
+ * corpus, walking the tree once per call through its generic matcher and allocating as it went);
+ * the jsdom work left — the sanitizer's tidy-up, image planning and rewriting — asks the same
+ * simple lists (`img`, `picture`, `source`). The answer is
  * the same: the elements of the subtree that match one of the list's selectors, in tree order,
  * as a static list (an Array: everything here indexes, iterates or spreads it; nothing calls
  * NodeList.item). Any other selector goes to the engine unchanged.
@@ -150,18 +137,7 @@ export function releaseDocument(document: Document | null | undefined): void {
   document.documentElement?.remove();
 }
 
-export function openDomWindow(html: string, _pageUrl: string): DomWindow {
-  const h = hostWindow();
-  const seen = new Set<string>();
-  h.sink = seen;
-  const document = h.parser.parseFromString(html, 'text/html') as unknown as Document;
-  return {
-    window: h.window,
-    document,
-    errors: () => [...seen],
-    close: () => {
-      if (h.sink === seen) h.sink = null;
-      releaseDocument(document);
-    },
-  };
+/** The thread's host window, whose DOM implementation DOMPurify must use (see sanitize.ts). */
+export function sanitizerWindow(): DOMWindow {
+  return hostWindow().window;
 }

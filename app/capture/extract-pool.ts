@@ -9,7 +9,7 @@ import type { ImageDom } from './images.js';
 import { yieldHelperThreadsToMain } from './thread-priority.js';
 
 /**
- * A pool of worker threads for extraction (jsdom + Readability + DOMPurify), the CPU-heavy
+ * A pool of worker threads for extraction (parse5 + Readability + DOMPurify), the CPU-heavy
  * step of capture. Fetching and image downloads stay on the calling thread (they are I/O);
  * only extraction moves off it, so the pool can be as small as the core count and the main
  * thread (Electron's or the CLI's) never blocks on a page.

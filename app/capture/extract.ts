@@ -1,7 +1,8 @@
 import { Readability, isProbablyReaderable } from '@mozilla/readability';
 import { FolioError } from '../core/errors.js';
 import type { Extraction, Extractor } from '../core/types.js';
-import { openDomWindow, releaseDocument, type DomWindow } from './dom-window.js';
+import { releaseDocument, sanitizerWindow } from './dom-window.js';
+import { parseLightDocument } from './light-dom.js';
 import { flattenDeepNesting } from './nesting.js';
 import { preStrip } from './pre-strip.js';
 import { convertSocialQuotes, convertVideoEmbeds, VIDEO_EMBED } from './embeds.js';
@@ -41,7 +42,9 @@ const EXCERPT_MAX_CHARS = 300;
  * Never executes page scripts, never loads resources.
  *
  * Order: tweets/ads → lazy images → absolute URLs → Readability → video links → DOMPurify.
- * Readability mutates the document it is given; the page is parsed a second time only when its
+ * Everything up to the video links works on a light DOM (light-dom.ts); what is kept crosses to
+ * the sanitizer as an HTML string, parsed afresh by jsdom, so DOMPurify judges exactly the tree
+ * it serializes. Readability mutates the document it is given; the page is parsed a second time only when its
  * result is not clearly an article and the fallbacks need the whole page (about 1 page in 12 of
  * the corpus) — cheaper than cloning every page up front, which cost 7 % of extraction.
  * If parsing or Readability throws, this throws FolioError('EXTRACT_FAILED') naming the URL and
@@ -62,9 +65,9 @@ export function extractArticle(html: string, pageUrl: string, options: ExtractOp
 }
 
 interface PreparedPage {
-  dom: DomWindow;
   document: Document;
   base: string;
+  elementCount: number;
 }
 
 interface PageFacts {
@@ -78,8 +81,7 @@ interface PageFacts {
  * page before any clean-up: Readability and the clean-ups remove what metadata is read from.
  */
 function preparePage(html: string, pageUrl: string, readFacts?: (document: Document, base: string) => void): PreparedPage {
-  const dom = openDomWindow(html, pageUrl);
-  const { document } = dom;
+  const { document, elementCount } = parseLightDocument(html);
   const base = documentBaseUrl(document, pageUrl);
   readFacts?.(document, base);
   convertSocialQuotes(document);
@@ -87,7 +89,7 @@ function preparePage(html: string, pageUrl: string, readFacts?: (document: Docum
   resolveLazyImages(document);
   absolutizeDocumentUrls(document, base);
   markCodeLanguages(document);
-  return { dom, document, base };
+  return { document, base, elementCount };
 }
 
 function extractOnce(html: string, pageUrl: string, options: ExtractOptions, warnings: string[]): Extraction {
@@ -97,78 +99,84 @@ function extractOnce(html: string, pageUrl: string, options: ExtractOptions, war
     facts = { jsonLd, meta: readPageMetadata(document, base, jsonLd), firstHeading: document.querySelector('h1')?.textContent ?? null };
   });
   const { jsonLd, meta, firstHeading } = facts!;
-  let whole = null as PreparedPage | null; // (asserted: assigned inside wholePage)
-  const sanitized: Document[] = [];
-  try {
-    const { document, dom } = page;
-    const policy = policyFor(pageUrl, page.base);
+  assertPageSize(page.elementCount, options.maxElements);
+  const { document } = page;
 
-    const article = new Readability<Element>(document, {
-      keepClasses: false,
-      allowedVideoRegex: VIDEO_EMBED,
-      maxElemsToParse: options.maxElements ?? 0,
-      serializer: (el) => el as Element,
-    }).parse();
-    const sanitizer = createArticleSanitizer(dom.window, policy);
-    // DOMPurify returns a <body> of its own document: released with the page's (see dom-window.ts).
-    const sanitize = (input: Node | string): HTMLElement => {
-      const clean = sanitizer(input);
-      sanitized.push(clean.ownerDocument);
-      return clean;
-    };
-    // The untouched page, for the fallbacks and isProbablyReaderable: parsed again on demand.
-    const wholePage = (): Document => (whole ??= preparePage(html, pageUrl)).document;
+  // (Readability's own maxElemsToParse counts with getElementsByTagName('*'), which linkedom answers with nothing.)
+  const article = new Readability<Element>(document, {
+    keepClasses: false,
+    allowedVideoRegex: VIDEO_EMBED,
+    serializer: (el) => el as Element,
+  }).parse();
+  // The untouched page, for the fallbacks and isProbablyReaderable: parsed again on demand.
+  let whole = null as Document | null;
+  const wholePage = (): Document => (whole ??= preparePage(html, pageUrl).document);
 
-    let extractor: Extractor;
-    let root: HTMLElement;
-    const readabilityText = article?.textContent ?? '';
-    if (article?.content && isArticle(readabilityText, wholePage)) {
-      extractor = 'readability';
-      convertVideoEmbeds(article.content, document, page.base);
-      root = sanitize(article.content);
+  // What is kept leaves the page's light document as HTML and is parsed afresh by the sanitizer.
+  let extractor: Extractor;
+  let keptHtml: string;
+  const readabilityText = article?.textContent ?? '';
+  if (article?.content && isArticle(readabilityText, wholePage)) {
+    extractor = 'readability';
+    convertVideoEmbeds(article.content, document, page.base);
+    keptHtml = article.content.outerHTML;
+  } else {
+    const original = wholePage();
+    const fromJsonLd = jsonLd?.articleBody ? articleBodyHtml(original, jsonLd.articleBody) : null;
+    if (fromJsonLd && weight(sanitizeArticle(fromJsonLd, pageUrl, page.base, htmlToPlainText)) > weight(readabilityText)) {
+      extractor = 'json-ld';
+      keptHtml = fromJsonLd;
     } else {
-      const original = wholePage();
-      const fromJsonLd = jsonLd?.articleBody ? sanitize(articleBodyHtml(original, jsonLd.articleBody)) : null;
-      if (fromJsonLd && weight(htmlToPlainText(fromJsonLd)) > weight(readabilityText)) {
-        extractor = 'json-ld';
-        root = fromJsonLd;
-      } else {
-        extractor = 'body';
-        const body = cleanedBody(original);
-        convertVideoEmbeds(body, original, page.base);
-        root = sanitize(body);
-      }
+      extractor = 'body';
+      const body = cleanedBody(original);
+      convertVideoEmbeds(body, original, page.base);
+      keptHtml = body.outerHTML;
     }
-
-    const text = htmlToPlainText(root);
-    const count = countWords(text);
-    const lang = meta.lang ?? normalizeLang(article?.lang ?? null);
-    const jsdomErrors = [...new Set([...dom.errors(), ...(whole?.dom.errors() ?? [])])].map(
-      (e) => `Ignored a problem in ${pageUrl} while parsing: ${e}.`,
-    );
-    if (count.words === 0) warnings.push(`No readable text found in ${pageUrl}; it may need rendering with a browser.`);
-    return {
-      title: chooseTitle(meta, article?.title, firstHeading, pageUrl),
-      byline: meta.byline ?? clean(article?.byline)?.replace(/^by\s+/i, '') ?? null,
-      siteName: meta.siteName ?? clean(article?.siteName),
-      publishedTime: meta.publishedTime ?? toIsoDate(article?.publishedTime),
-      lang,
-      dir: meta.dir ?? normalizeDir(article?.dir) ?? dirFromLang(lang),
-      excerpt: meta.excerpt ?? (extractor === 'readability' ? clean(article?.excerpt) : null) ?? firstParagraph(text),
-      leadImage: meta.leadImage ?? firstWebImage(root),
-      canonicalUrl: meta.canonicalUrl,
-      html: root.innerHTML,
-      text,
-      wordCount: count.words,
-      readingMinutes: readingMinutes(count),
-      extractor,
-      warnings: [...warnings, ...jsdomErrors],
-    };
-  } finally {
-    page.dom.close();
-    whole?.dom.close();
-    for (const doc of sanitized) releaseDocument(doc);
   }
+
+  const { html: cleanHtml, text, leadImage } = sanitizeArticle(keptHtml, pageUrl, page.base, (root) => ({
+    html: root.innerHTML,
+    text: htmlToPlainText(root),
+    leadImage: firstWebImage(root),
+  }));
+  const count = countWords(text);
+  const lang = meta.lang ?? normalizeLang(article?.lang ?? null);
+  if (count.words === 0) warnings.push(`No readable text found in ${pageUrl}; it may need rendering with a browser.`);
+  return {
+    title: chooseTitle(meta, article?.title, firstHeading, pageUrl),
+    byline: meta.byline ?? clean(article?.byline)?.replace(/^by\s+/i, '') ?? null,
+    siteName: meta.siteName ?? clean(article?.siteName),
+    publishedTime: meta.publishedTime ?? toIsoDate(article?.publishedTime),
+    lang,
+    dir: meta.dir ?? normalizeDir(article?.dir) ?? dirFromLang(lang),
+    excerpt: meta.excerpt ?? (extractor === 'readability' ? clean(article?.excerpt) : null) ?? firstParagraph(text),
+    leadImage: meta.leadImage ?? leadImage,
+    canonicalUrl: meta.canonicalUrl,
+    html: cleanHtml,
+    text,
+    wordCount: count.words,
+    readingMinutes: readingMinutes(count),
+    extractor,
+    warnings,
+  };
+}
+
+/**
+ * Sanitizes kept HTML with DOMPurify on jsdom and hands the clean `<body>` to `read`; the clean
+ * document is released afterwards (see dom-window.ts), so `read` must copy out what it needs.
+ */
+function sanitizeArticle<T>(dirtyHtml: string, pageUrl: string, base: string, read: (root: HTMLElement) => T): T {
+  const root = createArticleSanitizer(sanitizerWindow(), policyFor(pageUrl, base))(dirtyHtml);
+  try {
+    return read(root);
+  } finally {
+    releaseDocument(root.ownerDocument);
+  }
+}
+
+/** The page-size limit (ExtractOptions.maxElements), in the words Readability used for it. */
+function assertPageSize(elements: number, limit: number | undefined): void {
+  if (limit && elements > limit) throw new Error(`Aborting parsing document; ${elements} elements found (the limit is ${limit})`);
 }
 
 /** Declared title, else Readability's (cleaned `<title>`), else `<title>`, else the first h1, else the URL. */

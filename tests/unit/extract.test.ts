@@ -144,8 +144,8 @@ describe('malformed CSS', () => {
     expect(() => new JSDOM(html, { virtualConsole: new VirtualConsole() })).toThrow(/expected/);
   });
 
-  // Pages are parsed with DOMParser, which never parses stylesheets: the CSS that makes a whole
-  // JSDOM throw is just text here, with or without the pre-parse strip that removes <style>.
+  // Pages are parsed into a light DOM that never parses stylesheets (light-dom.ts): the CSS that
+  // makes a whole JSDOM throw is just text here, with or without the pre-parse strip that removes <style>.
   for (const preStrip of [true, false]) {
     it(`extracts it on the first pass with no warnings (preStrip ${preStrip ? 'on' : 'off'})`, () => {
       const result = extractArticle(html, urlOf('malformed-css'), { preStrip });
@@ -215,6 +215,12 @@ describe('pages without text', () => {
     expect(result.title).toBe('Opening hours');
     expect(result.text).toBe('Open daily from nine to five.');
   });
+
+  it('keeps every paragraph of a page that is only a fragment (no <html>, <head> or <body>)', () => {
+    const paragraphs = ['The harbour wall was finished in 1862 after four winters of work.', 'Its granite came by barge from the quarry upriver.', 'A storm in 1901 took the lighthouse but left the wall standing.'];
+    const result = extractArticle(paragraphs.map((p) => `<p>${p}</p>`).join('\n'), 'https://harbour.example/wall');
+    expect(result.text).toBe(paragraphs.join('\n\n'));
+  });
 });
 
 describe('failures', () => {
@@ -237,12 +243,12 @@ describe('failures', () => {
   });
 
   it('throws EXTRACT_FAILED naming the URL and the cause when every attempt fails', () => {
-    // maxElements makes Readability refuse the page, with and without its CSS.
+    // maxElements refuses the page, with and without its CSS (the fallbacks are not tried either).
     const page = `<style>p{}</style>${'<p>Paragraph of an oversized page.</p>'.repeat(50)}`;
     const err = folioErrorOf(() => extractArticle(page, 'https://big.example/page', { maxElements: 20 }));
     expect(err.code).toBe('EXTRACT_FAILED');
     expect(err.transient).toBe(false);
-    expect(err.message).toMatch(/^Could not extract an article from https:\/\/big\.example\/page: Aborting parsing document; \d+ elements found\./);
+    expect(err.message).toMatch(/^Could not extract an article from https:\/\/big\.example\/page: Aborting parsing document; 5\d elements found \(the limit is 20\)\. Save the page/);
   });
 
   it('one failing page does not affect the next', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDomWindow } from '../../app/capture/dom-window.js';
+import { sanitizerWindow } from '../../app/capture/dom-window.js';
 import { extractArticle } from '../../app/capture/extract.js';
 import { createArticleSanitizer } from '../../app/capture/sanitize.js';
 import { policyFor } from '../../app/capture/sanitize-urls.js';
@@ -73,9 +73,7 @@ describe('code languages from capture to Markdown', () => {
 });
 
 describe('the sanitizer and data-lang', () => {
-  const win = openDomWindow('<!doctype html><body></body>', PAGE);
-  afterAll(() => win.window.close());
-  const sanitize = createArticleSanitizer(win.window, policyFor(PAGE, PAGE));
+  const sanitize = createArticleSanitizer(sanitizerWindow(), policyFor(PAGE, PAGE));
   const clean = (html: string) => sanitize(html).innerHTML;
 
   it('maps classes on pre/code (also when sanitizing directly) and lower-cases the value', () => {

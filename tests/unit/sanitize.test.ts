@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { openDomWindow } from '../../app/capture/dom-window.js';
+import { describe, expect, it } from 'vitest';
+import { parseInertDocument, releaseDocument, sanitizerWindow } from '../../app/capture/dom-window.js';
 import { extractArticle } from '../../app/capture/extract.js';
 import { createArticleSanitizer } from '../../app/capture/sanitize.js';
 import { policyFor } from '../../app/capture/sanitize-urls.js';
@@ -48,11 +48,9 @@ function expectClean(html: string): void {
   for (const [what, pattern] of FORBIDDEN) expect(html, `${what} in sanitized HTML`).not.toMatch(pattern);
 }
 
-/** A page window plus a sanitizer for it, closed after the file's tests. */
-const page = openDomWindow('<!doctype html><body></body>', PAGE);
-const sanitize = createArticleSanitizer(page.window, policyFor(PAGE, PAGE));
+/** A sanitizer on the thread's jsdom host window, as extraction uses it. */
+const sanitize = createArticleSanitizer(sanitizerWindow(), policyFor(PAGE, PAGE));
 const clean = (html: string): string => sanitize(html).innerHTML;
-afterAll(() => page.close());
 
 describe('xss-article through extractArticle', () => {
   const result = extractArticle(xssSource, PAGE);
@@ -74,9 +72,9 @@ describe('xss-article through extractArticle', () => {
 });
 
 describe('sanitizer on the raw hostile markup (no Readability in between)', () => {
-  const doc = openDomWindow(xssSource, PAGE);
-  const html = clean(doc.document.documentElement.outerHTML);
-  doc.close();
+  const doc = parseInertDocument(xssSource);
+  const html = clean(doc.documentElement.outerHTML);
+  releaseDocument(doc);
 
   it('contains nothing executable or clobbering', () => {
     expectClean(html);
