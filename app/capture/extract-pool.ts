@@ -21,6 +21,7 @@ export interface ExtractPoolOptions {
   threads?: number; // default: min(available cores, 4)
   timeoutMs?: number; // per page, default 30 s
   maxHeapMb?: number; // per worker old-generation cap, default 512 MB
+  youngGenerationMb?: number; // per worker young-generation size, default 16 MB (see below)
   idleMs?: number; // a worker with nothing to do for this long ends, default 60 s
 }
 
@@ -46,7 +47,11 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
     minThreads: 0,
     maxThreads: threads,
     idleTimeout: options.idleMs ?? 60_000,
-    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
+    // A bounded young generation: V8's default for a worker (semi-spaces growing to 16 MB each)
+    // kept ~40 MB per worker resident for a page's short-lived parser and tree objects.
+    // 1,000-page import, peak RSS: default 613/617 MB, 16 MB 534, 8 MB 537, 4 MB 511; capture
+    // with 2 workers, paired runs: 16 MB 2.06/2.05x bare, 4 MB 1.99/1.92x (more scavenges).
+    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: options.youngGenerationMb ?? 16 },
     // Piscina's default ('sync') parks an idle worker in Atomics.wait and takes the next page
     // without its event loop ever turning. jsdom's documents are freed only after a turn, so
     // every page a worker had cleaned stayed live: after a full GC a worker held 400 MB after
