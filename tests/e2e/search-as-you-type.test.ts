@@ -191,12 +191,13 @@ describe.skipIf(skipReason !== null)('search as you type (real folio serve, real
     // Scrolled to the end, the last row is filled in from a later request.
     await list().evaluate((el) => el.scrollTo(0, el.scrollHeight));
     const lastRow = list().locator(`[role="option"][aria-posinset="${ARTICLES}"]`);
-    await lastRow.locator('.row-title').waitFor();
+    // It is the same hit, with the same snippet, that the API has at that position (the row reads
+    // "Loading…" until its page of results arrives, so wait for the title rather than the row).
+    const api = await serve.api<ListPage<SearchHit>>('articles.search', { query: 'lighthouse', offset: ARTICLES - 1, limit: 1 });
+    await lastRow.locator('.row-title', { hasText: api.items[0]!.title }).waitFor();
+    await expect(lastRow.locator('.row-title').textContent()).resolves.toBe(api.items[0]!.title);
     expect(sent.length).toBeGreaterThan(1);
     expect(sent.slice(1).every((s) => s.query === 'lighthouse' && (s.offset ?? 0) > 0)).toBe(true);
-    // It is the same hit, with the same snippet, that the API has at that position.
-    const api = await serve.api<ListPage<SearchHit>>('articles.search', { query: 'lighthouse', offset: ARTICLES - 1, limit: 1 });
-    await expect(lastRow.locator('.row-title').textContent()).resolves.toBe(api.items[0]!.title);
     const marks = await lastRow.locator('mark').allTextContents();
     expect(marks.length).toBeGreaterThan(0);
     for (const mark of marks) expect(mark.toLowerCase()).toBe('lighthouse');
