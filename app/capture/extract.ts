@@ -113,32 +113,29 @@ function extractOnce(html: string, pageUrl: string, options: ExtractOptions, war
   const wholePage = (): Document => (whole ??= preparePage(html, pageUrl).document);
 
   // What is kept leaves the page's light document as HTML and is parsed afresh by the sanitizer.
+  const sanitize = (dirtyHtml: string): SanitizedArticle => sanitizeArticle(dirtyHtml, pageUrl, page.base);
   let extractor: Extractor;
-  let keptHtml: string;
+  let kept: SanitizedArticle;
   const readabilityText = article?.textContent ?? '';
   if (article?.content && isArticle(readabilityText, wholePage)) {
     extractor = 'readability';
     convertVideoEmbeds(article.content, document, page.base);
-    keptHtml = article.content.outerHTML;
+    kept = sanitize(article.content.outerHTML);
   } else {
     const original = wholePage();
-    const fromJsonLd = jsonLd?.articleBody ? articleBodyHtml(original, jsonLd.articleBody) : null;
-    if (fromJsonLd && weight(sanitizeArticle(fromJsonLd, pageUrl, page.base, htmlToPlainText)) > weight(readabilityText)) {
+    const fromJsonLd = jsonLd?.articleBody ? sanitize(articleBodyHtml(original, jsonLd.articleBody)) : null;
+    if (fromJsonLd && weight(fromJsonLd.text) > weight(readabilityText)) {
       extractor = 'json-ld';
-      keptHtml = fromJsonLd;
+      kept = fromJsonLd;
     } else {
       extractor = 'body';
       const body = cleanedBody(original);
       convertVideoEmbeds(body, original, page.base);
-      keptHtml = body.outerHTML;
+      kept = sanitize(body.outerHTML);
     }
   }
 
-  const { html: cleanHtml, text, leadImage } = sanitizeArticle(keptHtml, pageUrl, page.base, (root) => ({
-    html: root.innerHTML,
-    text: htmlToPlainText(root),
-    leadImage: firstWebImage(root),
-  }));
+  const { html: cleanHtml, text, leadImage } = kept;
   const count = countWords(text);
   const lang = meta.lang ?? normalizeLang(article?.lang ?? null);
   if (count.words === 0) warnings.push(`No readable text found in ${pageUrl}; it may need rendering with a browser.`);
@@ -161,14 +158,20 @@ function extractOnce(html: string, pageUrl: string, options: ExtractOptions, war
   };
 }
 
+interface SanitizedArticle {
+  html: string;
+  text: string;
+  leadImage: string | null;
+}
+
 /**
- * Sanitizes kept HTML with DOMPurify on jsdom and hands the clean `<body>` to `read`; the clean
- * document is released afterwards (see dom-window.ts), so `read` must copy out what it needs.
+ * Sanitizes kept HTML with DOMPurify on jsdom and reads what the extraction needs from the clean
+ * `<body>`, whose document is then released (see dom-window.ts).
  */
-function sanitizeArticle<T>(dirtyHtml: string, pageUrl: string, base: string, read: (root: HTMLElement) => T): T {
+function sanitizeArticle(dirtyHtml: string, pageUrl: string, base: string): SanitizedArticle {
   const root = createArticleSanitizer(sanitizerWindow(), policyFor(pageUrl, base))(dirtyHtml);
   try {
-    return read(root);
+    return { html: root.innerHTML, text: htmlToPlainText(root), leadImage: firstWebImage(root) };
   } finally {
     releaseDocument(root.ownerDocument);
   }
