@@ -117,7 +117,7 @@ function applyLazySrcset(el: Element): void {
 
 /**
  * `<img placeholder><noscript><img real></noscript>`: the noscript image replaces the
- * placeholder. jsdom parses noscript content as elements because scripting is disabled.
+ * placeholder. The page is parsed with scripting disabled (light-dom.ts), so noscript content is elements.
  */
 function unwrapNoscriptImages(document: Document): void {
   for (const noscript of [...document.querySelectorAll('noscript')]) {
