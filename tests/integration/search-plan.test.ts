@@ -60,8 +60,11 @@ function archiveAtSchema<T>(file: string, seed: number, version: number, observe
   const observed = observe(current);
   current.close();
   const raw = new Database(file);
-  for (const [added, index] of Object.entries(INDEX_ADDED_IN)) if (Number(added) > version) raw.exec(`DROP INDEX ${index}`);
+  const dropped = Object.entries(INDEX_ADDED_IN).filter(([added]) => Number(added) > version).map(([, index]) => index);
+  for (const index of dropped) raw.exec(`DROP INDEX ${index}`);
   raw.pragma(`user_version = ${version}`);
+  // The file really is as the old schema left it: none of the later indexes is there.
+  for (const index of dropped) expect(raw.prepare('SELECT count(*) AS n FROM sqlite_schema WHERE name = ?').get(index)).toEqual({ n: 0 });
   raw.close();
   return observed;
 }
@@ -133,9 +136,6 @@ describe('migration 0005 on an archive made before it', () => {
       a.setFlags([2], { read: true });
       return queries.map((q) => a.search(q).total);
     });
-    const raw = new Database(file, { readonly: true });
-    expect(raw.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'articles_live_filters'`).get()).toEqual({ n: 0 });
-    raw.close();
 
     const upgraded = openArchive(file);
     try {
@@ -155,9 +155,6 @@ describe('migration 0004 on an archive made before it', () => {
   it('adds the partial index; searches for short CJK terms find the same articles', () => {
     const file = join(dir, 'v3.db');
     const before = archiveAtSchema(file, 900, 3, (a) => ['東京', '図', 'author:東京', '東 -tag:food'].map((q) => titles(a, q)));
-    const raw = new Database(file, { readonly: true });
-    expect(raw.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'article_search_unspaced'`).get()).toEqual({ n: 0 });
-    raw.close();
 
     const upgraded = openArchive(file);
     try {
