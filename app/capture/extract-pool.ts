@@ -42,7 +42,7 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
   const pool = new Piscina({
     filename: workerFile(),
     // Workers start with the first page and end after idleMs without one: an idle app or
-    // `folio serve` then holds no jsdom heaps (~100–250 MB per worker during a batch); the
+    // `folio serve` then holds no extraction heaps (~90 MB of V8 heap per worker during a batch); the
     // next capture after a pause pays a worker start (~0.3 s, then jsdom's load on first use).
     minThreads: 0,
     maxThreads: threads,
