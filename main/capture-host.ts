@@ -1,26 +1,31 @@
 import { utilityProcess, type UtilityProcess } from 'electron';
 import type { Envelope, EventName, FolioEvents } from '../app/core/contract.js';
+import { createExtractorBroker } from './extract-broker.js';
 import { HostClient, type HostToMain, type StoredImageMessage } from './host-protocol.js';
 
 /**
  * Runs Folio's core — the archive (better-sqlite3), the capture queue with its fetches, image
- * downloads and extraction worker pool, and the contract handlers — in a separate Electron
+ * downloads and extraction pool, and the contract handlers — in a separate Electron
  * utility process, and proxies calls, image reads and events to it.
  *
- * Why a utility process rather than handlers in main plus worker threads for extraction:
+ * Why a utility process rather than handlers in main:
  * extraction is not the only thing that can take the CPU. better-sqlite3 is synchronous (a
  * search over a large archive, a save with many image blobs, a migration), and capture also
  * hashes, sniffs and compresses on its thread. In main, any of that would stall every window's
  * input and painting. In a utility process nothing the core does can freeze the window, a
  * crash in it (native module, out-of-memory page) takes down only the core, which is restarted,
  * and the main process stays a thin, auditable relay that never loads a native module. The
- * core is the same code `folio serve` runs; only the transport (a MessagePort) differs. The
- * extraction pool still runs inside the host on worker threads, so even the host's own event
- * loop keeps answering list/search calls while pages are being cleaned.
+ * core is the same code `folio serve` runs; only the transport (a MessagePort) differs. Pages
+ * are cleaned in further utility processes (build/main/extract-host.js), which main starts when
+ * the core's extraction pool asks (extract-broker.ts) and connects to the core by MessagePorts,
+ * so the core's own event loop keeps answering list/search calls while pages are being cleaned
+ * and no process holds more than one extraction heap.
  */
 export interface CoreHostOptions {
   /** build/main/core-host.js */
   script: string;
+  /** build/main/extract-host.js */
+  extractScript: string;
   archivePath: string;
   /** Receives every FolioEvents event the core emits. */
   onEvent(name: EventName, payload: FolioEvents[EventName]): void;
@@ -55,6 +60,7 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
       env: { ...process.env, FOLIO_DB: options.archivePath },
     });
     const hostClient = new HostClient((message) => proc.postMessage(message));
+    const extractors = createExtractorBroker(options.extractScript, (message, transfer) => proc.postMessage(message, transfer));
     child = proc;
     client = hostClient;
 
@@ -63,9 +69,13 @@ export function startCoreHost(options: CoreHostOptions): CoreHost {
       if (!other) return;
       if (other.kind === 'event') options.onEvent(other.name, other.payload);
       else if (other.kind === 'fatal') options.onFatal?.(other.error.message);
+      else if (other.kind === 'spawn-extractor') extractors.spawn(other.id, other.limits);
+      else if (other.kind === 'kill-extractor') extractors.kill(other.id);
     });
 
     proc.on('exit', (code) => {
+      // Its extraction processes served only this core.
+      extractors.killAll();
       hostClient.failAll(stopping ? 'Folio is shutting down' : `the core process stopped unexpectedly (exit code ${code})`);
       if (child === proc) {
         child = null;

@@ -5,6 +5,7 @@
  */
 import type { ParentPort } from 'electron';
 import { startCore } from './core-runtime.js';
+import { brokeredExtractors } from './extract-launcher.js';
 import { serveCore, type HostPort } from './host-server.js';
 import type { MainToHost } from './host-protocol.js';
 
@@ -14,14 +15,22 @@ if (!parentPort) {
   process.exit(2);
 }
 
+// Extraction processes come from main (see extract-broker.ts); their ports and exits arrive
+// among main's other messages and are taken out before the core sees the rest.
+const extractors = brokeredExtractors((message) => parentPort.postMessage(message));
+
 const port: HostPort = {
   post: (message) => parentPort.postMessage(message),
-  onMessage: (fn) => parentPort.on('message', (event) => fn(event.data as MainToHost)),
+  onMessage: (fn) =>
+    parentPort.on('message', (event) => {
+      const message = event.data as MainToHost;
+      if (!extractors.receive(message, event.ports)) fn(message);
+    }),
 };
 
 const archivePath = process.env.FOLIO_DB;
 const core = archivePath
-  ? startCore(archivePath)
+  ? startCore(archivePath, { launcher: extractors.launcher })
   : Promise.reject(new Error('the Folio app started its core without an archive path (FOLIO_DB)'));
 
 serveCore(port, core, () => process.exit(0));

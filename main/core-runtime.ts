@@ -1,19 +1,21 @@
 import { createHandlers } from '../app/api/handlers.js';
 import { createEventBus } from '../app/api/events.js';
 import { createExtractPool } from '../app/capture/extract-pool.js';
+import type { ExtractorLauncher } from '../app/capture/extract-process.js';
 import { createQueueRunner } from '../app/queue/runner.js';
 import { openArchive } from '../app/store/open-archive.js';
 import type { RunningCore } from './host-server.js';
 
 /**
  * Builds the core the app's window talks to: archive + event bus + capture queue (with its
- * extraction worker pool) + contract handlers — the same pieces `folio serve` wires up.
- * Runs inside the core host (a utility process), never in Electron's main process.
+ * extraction pool) + contract handlers — the same pieces `folio serve` wires up.
+ * Runs inside the core host (a utility process), never in Electron's main process; its
+ * extraction processes are utility processes too, started by main through `launcher`.
  */
-export async function startCore(archivePath: string): Promise<RunningCore> {
+export async function startCore(archivePath: string, options: { launcher?: ExtractorLauncher } = {}): Promise<RunningCore> {
   const archive = openArchive(archivePath);
   const events = createEventBus();
-  const extractPool = createExtractPool();
+  const extractPool = createExtractPool({ launcher: options.launcher });
   const runner = createQueueRunner({ archive, events, extractPool });
   const handlers = createHandlers({ archive, events, runner, extractPool });
   // Finishes whatever a previous run left queued (the runner requeues jobs left running).

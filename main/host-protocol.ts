@@ -1,3 +1,4 @@
+import type { ExtractorExit, ExtractorLimits } from '../app/capture/extract-process.js';
 import type { ContractErrorCode, Envelope, EventName, FolioEvents } from '../app/core/contract.js';
 
 /**
@@ -13,7 +14,11 @@ export interface StoredImageMessage {
 export type MainToHost =
   | { kind: 'invoke'; id: number; method: string; input: unknown }
   | { kind: 'image'; id: number; sha256: string }
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown' }
+  /** The extraction process `id` asked for is running; its MessagePort travels with this message. */
+  | { kind: 'extractor-port'; id: number }
+  /** The extraction process `id` has ended (or could not start: code null). */
+  | { kind: 'extractor-exit'; id: number; exit: ExtractorExit };
 
 export type HostToMain =
   | { kind: 'reply'; id: number; envelope: Envelope<unknown> }
@@ -22,7 +27,13 @@ export type HostToMain =
   /** The archive is open and handlers are ready. */
   | { kind: 'ready'; archivePath: string }
   /** The core could not start (e.g. archive too new or corrupt); every call answers with this. */
-  | { kind: 'fatal'; error: { code: ContractErrorCode; message: string } };
+  | { kind: 'fatal'; error: { code: ContractErrorCode; message: string } }
+  /**
+   * Only main can start utility processes: the core asks it for an extraction process
+   * (main/extract-broker.ts) and is sent a MessagePort to it (main/extract-launcher.ts).
+   */
+  | { kind: 'spawn-extractor'; id: number; limits: ExtractorLimits }
+  | { kind: 'kill-extractor'; id: number };
 
 type Pending =
   | { kind: 'invoke'; method: string; resolve: (envelope: Envelope<unknown>) => void }

@@ -76,6 +76,7 @@ function run(): void {
     const dbPath = archivePath(app.getPath('userData'), process.env);
     const host = startCoreHost({
       script: files.coreHost,
+      extractScript: files.extractHost,
       archivePath: dbPath,
       onEvent: (name: EventName, payload: FolioEvents[EventName]) => sendToWindow(EVENT_CHANNEL, name, payload),
       onFatal: (message) => console.error(`folio: ${message}`),

@@ -11,6 +11,8 @@ export interface AppFiles {
   preload: string;
   /** build/main/core-host.js: entry of the core's utility process */
   coreHost: string;
+  /** build/main/extract-host.js: entry of each extraction utility process */
+  extractHost: string;
 }
 
 export function appFiles(mainDir: string): AppFiles {
@@ -18,6 +20,7 @@ export function appFiles(mainDir: string): AppFiles {
     rendererDir: join(mainDir, '..', 'renderer'),
     preload: join(mainDir, 'preload.cjs'),
     coreHost: join(mainDir, 'core-host.js'),
+    extractHost: join(mainDir, 'extract-host.js'),
   };
 }
 

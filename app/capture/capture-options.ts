@@ -20,7 +20,7 @@ export interface CaptureOptions {
   renderTimeoutMs?: number;
   signal?: AbortSignal;
   /**
-   * Extraction to use, e.g. the worker pool's `extract` (app/capture/extract-pool.ts) so jsdom
+   * Extraction to use, e.g. the extraction pool's `extract` (app/capture/extract-pool.ts) so jsdom
    * work leaves the calling thread. Default: `extractArticle` in this thread.
    */
   extract?: (html: string, pageUrl: string) => Extraction | Promise<Extraction>;

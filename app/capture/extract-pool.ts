@@ -1,124 +1,226 @@
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
-import { FolioError } from '../core/errors.js';
+import { FolioError, type FolioErrorCode } from '../core/errors.js';
 import type { Extraction } from '../core/types.js';
-import type { ExtractTask } from './extract-worker.js';
+import type { ExtractRequest, ExtractResult, ExtractReply } from './extract-protocol.js';
+import { forkExtractor, type ExtractorExit, type ExtractorLauncher, type ExtractorProcess } from './extract-process.js';
 import type { ImageDom } from './images.js';
-import { yieldHelperThreadsToMain } from './thread-priority.js';
 
 /**
- * A pool of worker threads for extraction (parse5 + Readability + DOMPurify), the CPU-heavy
- * step of capture. Fetching and image downloads stay on the calling thread (they are I/O);
- * only extraction moves off it, so the pool can be as small as the core count and the main
- * thread (Electron's or the CLI's) never blocks on a page.
+ * A pool of extraction processes (parse5 + Readability + DOMPurify), the CPU-heavy step of
+ * capture. Fetching and image downloads stay on the calling thread (they are I/O); only the
+ * DOM work moves off it, so the pool can be as small as the core count and the calling thread
+ * (the CLI's, or the desktop app's core process) never blocks on a page.
  *
- * Each page has a time limit and each worker a heap cap: a pathological page costs one
- * worker (it is terminated and replaced), never the app.
+ * Processes, not worker threads: a worker's heap, jsdom's code (28 MB per isolate) and its
+ * garbage all count against the one process that also holds the archive and the queue, and
+ * V8's helper threads, shared by every thread of a process, collected the workers' garbage
+ * beside the main thread's. With two workers a 1,000-page import peaked at 534–574 MB in one
+ * process; see the README's performance section for the figures with processes.
+ *
+ * Each page has a time limit and each process a heap cap: a pathological page costs one
+ * process (it is killed and another started), never the app. A process also retires after
+ * `pagesPerProcess` pages, so what a long batch fragments or leaks is handed back to the system.
+ *
+ * Hand-written rather than a pool library: the desktop app cannot fork Node processes (its
+ * packaged binary refuses to run as Node), its processes are Electron utility processes
+ * started by the main process, and the pool takes them through `launcher`.
  */
 export interface ExtractPoolOptions {
-  threads?: number; // default: min(available cores, 4)
-  timeoutMs?: number; // per page, default 30 s
-  maxHeapMb?: number; // per worker old-generation cap, default 512 MB
-  youngGenerationMb?: number; // per worker young-generation size, default 16 MB (see below)
-  idleMs?: number; // a worker with nothing to do for this long ends, default 60 s
+  processes?: number; // default: min(available cores, 4)
+  timeoutMs?: number; // per page, from when a process takes it; default 30 s
+  maxHeapMb?: number; // per process old-generation cap, default 512 MB
+  semiSpaceMb?: number; // per process V8 semi-space size, default 8 MB (see below)
+  idleMs?: number; // a process with nothing to do for this long ends, default 60 s
+  /**
+   * Scheduling niceness of the processes, default 5. The calling thread fetches, saves and
+   * answers the UI in short bursts; two extraction processes keep both cores of a 2-core machine
+   * busy, and at equal priority the caller waited for a core behind them. At 5 the caller wins a
+   * core when it wakes, while an extraction still gets ~30 % of a core beside two busy normal
+   * processes (at 10, ~10 %: an extraction thread at 10 beside two busy processes once took over
+   * 3 s for a one-line page, and the per-page limit is wall-clock time).
+   * 1,000-page import, event-loop max / p99: 0 → 46–57 / 20–21 ms, 5 → 45–47 / 17 ms.
+   */
+  niceness?: number;
+  pagesPerProcess?: number; // a process ends after this many requests (about 3 a page), default 2,000
+  launcher?: ExtractorLauncher; // default: child_process.fork (extract-process.ts)
 }
 
 export interface ExtractPool {
   extract(html: string, url: string): Promise<Extraction>;
-  /** The DOM steps of image localizing, in the same workers (ImageOptions.dom). */
+  /** The DOM steps of image localizing, in the same processes (ImageOptions.dom). */
   readonly imageDom: ImageDom;
-  readonly threads: number;
-  /** Worker threads alive now: none until the first page, none again once idle for idleMs. */
-  liveWorkers(): number;
+  readonly processes: number;
+  /** Extraction processes alive now: none until the first page, none again once idle for idleMs. */
+  liveProcesses(): number;
+  /** Rejects what is queued, ends every process, and resolves once they have exited. */
   close(): Promise<void>;
 }
 
+type Op = ExtractRequest['op'];
+type Task = { [K in Op]: Omit<Extract<ExtractRequest, { op: K }>, 'id'> }[Op];
+
+interface Job {
+  task: Task;
+  /** The page, for error messages. */
+  label: string;
+  resolve(value: unknown): void;
+  reject(err: FolioError): void;
+  id?: number;
+}
+
+interface Slot {
+  proc: ExtractorProcess;
+  job: Job | null;
+  served: number;
+  timer?: NodeJS.Timeout;
+  idleTimer?: NodeJS.Timeout;
+  exited: Promise<void>;
+}
+
 export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool {
-  const threads = options.threads ?? Math.max(1, Math.min(availableParallelism(), 4));
+  const size = options.processes ?? Math.max(1, Math.min(availableParallelism(), 4));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxHeapMb = options.maxHeapMb ?? 512;
-  const pool = new Piscina({
-    filename: workerFile(),
-    // Workers start with the first page and end after idleMs without one: an idle app or
-    // `folio serve` then holds no extraction heaps (~90 MB of V8 heap per worker during a batch); the
-    // next capture after a pause pays a worker start (~0.3 s, then jsdom's load on first use).
-    minThreads: 0,
-    maxThreads: threads,
-    idleTimeout: options.idleMs ?? 60_000,
-    // A bounded young generation: V8's default for a worker (semi-spaces growing to 16 MB each)
-    // kept ~40 MB per worker resident for a page's short-lived parser and tree objects.
-    // 1,000-page import, peak RSS: default 613/617 MB, 16 MB 534, 8 MB 537, 4 MB 511; capture
-    // with 2 workers, paired runs: 16 MB 2.06/2.05x bare, 4 MB 1.99/1.92x (more scavenges).
-    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: options.youngGenerationMb ?? 16 },
-    // Piscina's default ('sync') parks an idle worker in Atomics.wait and takes the next page
-    // without its event loop ever turning. jsdom's documents are freed only after a turn, so
-    // every page a worker had cleaned stayed live: after a full GC a worker held 400 MB after
-    // 260 corpus pages, and the 1,000-page import peaked at 1.2 GB. Messages let it turn (51 MB).
-    atomics: 'disabled',
-  });
-  // A worker that dies between pages (e.g. out of memory while collecting garbage after one) is
-  // replaced by piscina, and no page is lost; unhandled, that 'error' event would end the process.
-  pool.on('error', () => undefined);
-  // Before any worker starts (minThreads 0): V8's helper threads, which collect the workers'
-  // garbage, yield to the main thread; the workers keep normal priority (thread-priority.ts).
-  yieldHelperThreadsToMain();
+  const idleMs = options.idleMs ?? 60_000;
+  const pagesPerProcess = options.pagesPerProcess ?? 2_000;
+  const launcher = options.launcher ?? forkExtractor;
+  const limits = { maxHeapMb, semiSpaceMb: options.semiSpaceMb ?? 8, niceness: options.niceness ?? 5 };
+  const queue: Job[] = [];
+  const slots = new Set<Slot>();
+  let nextId = 1;
+  let closed = false;
 
-  const runDom = async <T>(name: string, task: object, url: string): Promise<T> => {
+  function start(): Slot {
+    const proc = launcher(limits);
+    let exitedResolve!: () => void;
+    const slot: Slot = { proc, job: null, served: 0, exited: new Promise((r) => (exitedResolve = r)) };
+    proc.onMessage((reply) => finish(slot, reply));
+    proc.onExit((exit) => {
+      slots.delete(slot);
+      clearTimeout(slot.timer);
+      clearTimeout(slot.idleTimer);
+      const job = slot.job;
+      slot.job = null;
+      if (job) job.reject(exitError(job, exit));
+      exitedResolve();
+      pump();
+    });
+    slots.add(slot);
+    return slot;
+  }
+
+  function pump(): void {
+    while (queue.length > 0 && !closed) {
+      let slot: Slot | undefined;
+      for (const s of slots) if (!s.job) slot = s;
+      if (!slot && slots.size < size) slot = start();
+      if (!slot) return;
+      assign(slot, queue.shift()!);
+    }
+  }
+
+  function assign(slot: Slot, job: Job): void {
+    clearTimeout(slot.idleTimer);
+    job.id = nextId++;
+    slot.job = job;
+    slot.proc.keepAlive(true);
+    slot.timer = setTimeout(() => {
+      retire(slot);
+      job.reject(
+        new FolioError(
+          'EXTRACT_FAILED',
+          `${job.label}: extraction took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; the page is too large or too complex to clean`,
+        ),
+      );
+    }, timeoutMs);
+    slot.proc.send({ ...job.task, id: job.id } as ExtractRequest);
+  }
+
+  function finish(slot: Slot, reply: ExtractReply): void {
+    const job = slot.job;
+    if (!job || reply.id !== job.id) return; // an answer to a job already failed by its time limit
+    clearTimeout(slot.timer);
+    slot.job = null;
+    slot.served++;
+    if (reply.ok) job.resolve(reply.value);
+    else job.reject(new FolioError(folioCode(reply.error.code), reply.error.message));
+    if (slot.served >= pagesPerProcess) {
+      retire(slot);
+    } else {
+      slot.proc.keepAlive(false);
+      slot.idleTimer = setTimeout(() => retire(slot), idleMs);
+      slot.idleTimer.unref();
+    }
+    pump();
+  }
+
+  /** Ends a process now; whatever it was doing has been answered already (or is answered on exit). */
+  function retire(slot: Slot): void {
+    slots.delete(slot);
+    clearTimeout(slot.timer);
+    clearTimeout(slot.idleTimer);
+    slot.job = null;
+    slot.proc.kill();
+  }
+
+  function exitError(job: Job, exit: ExtractorExit): FolioError {
+    if (exit.outOfMemory) {
+      return new FolioError('EXTRACT_FAILED', `${job.label}: extraction needed more than ${maxHeapMb} MB and was stopped`);
+    }
+    const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+    return new FolioError(
+      'EXTRACT_FAILED',
+      `${job.label}: the extraction process stopped unexpectedly (${how}) while cleaning this page; try again, and report the page if it happens again`,
+    );
+  }
+
+  function run<K extends Op>(task: Extract<Task, { op: K }>, label: string): Promise<ExtractResult[K]> {
+    return new Promise((resolve, reject) => {
+      if (closed) {
+        reject(new FolioError('EXTRACT_FAILED', `${label}: extraction was stopped (the extraction pool is closed)`));
+        return;
+      }
+      queue.push({ task, label, resolve: resolve as (value: unknown) => void, reject });
+      pump();
+    });
+  }
+
+  const runImageStep = async <K extends 'plan-images' | 'apply-images'>(task: Extract<Task, { op: K }>, label: string) => {
     try {
-      return (await pool.run(task, { name, signal: AbortSignal.timeout(timeoutMs) })) as T;
+      return await run<K>(task, label);
     } catch (err) {
-      throw new FolioError('EXTRACT_FAILED', `${url}: could not rewrite the article's images (${(err as Error).message ?? err})`);
+      throw new FolioError('EXTRACT_FAILED', `${label}: could not rewrite the article's images (${(err as Error).message})`);
     }
   };
+
   return {
-    threads,
-    liveWorkers: () => pool.threads.length,
+    processes: size,
+    liveProcesses: () => slots.size,
     imageDom: {
-      plan: (html, pageUrl) => runDom('planImagesInWorker', { html, pageUrl }, pageUrl),
-      apply: (html, decisions) => runDom('applyImagesInWorker', { html, decisions }, 'article'),
+      plan: (html, pageUrl) => runImageStep<'plan-images'>({ op: 'plan-images', html, pageUrl }, pageUrl),
+      apply: (html, decisions) => runImageStep<'apply-images'>({ op: 'apply-images', html, decisions }, 'article'),
     },
-    async extract(html, url) {
-      const task: ExtractTask = { html, url };
-      const signal = AbortSignal.timeout(timeoutMs);
-      try {
-        return (await pool.run(task, { signal })) as Extraction;
-      } catch (err) {
-        if (err instanceof FolioError) throw err;
-        if (signal.aborted) {
-          throw new FolioError(
-            'EXTRACT_FAILED',
-            `${url}: extraction took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; the page is too large or too complex to clean`,
-          );
-        }
-        const e = err as { code?: string; message?: string };
-        if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          throw new FolioError('EXTRACT_FAILED', `${url}: extraction needed more than ${maxHeapMb} MB and was stopped`);
-        }
-        // Errors thrown inside the worker arrive as plain Errors; keep FolioError codes that
-        // survive structured cloning as a "code" property.
-        const code = typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : 'EXTRACT_FAILED';
-        throw new FolioError(code as FolioError['code'], e.message ?? String(err));
+    extract: (html, url) => run<'extract'>({ op: 'extract', html, url }, url),
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) {
+        job.reject(new FolioError('EXTRACT_FAILED', `${job.label}: extraction was stopped (the extraction pool is closed)`));
       }
+      const exits = [...slots].map((slot) => slot.exited);
+      for (const slot of [...slots]) {
+        const job = slot.job;
+        slot.proc.keepAlive(true); // so that the exits awaited below can arrive
+        retire(slot);
+        job?.reject(new FolioError('EXTRACT_FAILED', `${job.label}: extraction was stopped (the extraction pool is closed)`));
+      }
+      await Promise.all(exits);
     },
-    close: () => pool.destroy(),
   };
 }
 
-/**
- * The worker must be plain JavaScript: when this module runs from the TypeScript sources
- * (under the test runner) point at the compiled copy in build/ instead.
- */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return here.replace(/extract-pool\.js$/, 'extract-worker.js');
-  const compiled = here
-    .replace(/[\\/]app[\\/]capture[\\/]extract-pool\.ts$/, '/build/app/capture/extract-worker.js');
-  if (!existsSync(compiled)) {
-    throw new FolioError('INTERNAL', `the extraction worker is not built (${compiled}); run npm run build`);
-  }
-  return compiled;
+/** Keeps a FolioError code that crossed from the process; anything else is an extraction failure. */
+function folioCode(code: string | undefined): FolioErrorCode {
+  return code && /^[A-Z_]+$/.test(code) ? (code as FolioErrorCode) : 'EXTRACT_FAILED';
 }
 
 /**

@@ -7,7 +7,7 @@ import { localize, serveCorpus } from './corpus-server.js';
 import { round, summarize, turn } from './stats.js';
 
 /**
- * Capture: pages/s of the full pipeline (fetch from a local server → extract in the worker pool
+ * Capture: pages/s of the full pipeline (fetch from a local server → extract in the extraction pool
  * → sanitize → images from the same server → store) against serial bare jsdom + Readability on
  * the same pages, in the same run: each round runs bare, two workers and one worker in turn, and
  * the ratios are medians of each round's own ratios.
@@ -34,7 +34,7 @@ async function runPipeline(
   rmSync(dbPath, { force: true });
   rmSync(`${dbPath}-wal`, { force: true });
   rmSync(`${dbPath}-shm`, { force: true });
-  const pool = createExtractPool({ threads });
+  const pool = createExtractPool({ processes: threads });
   const archive = openArchive(dbPath);
   // Warm the workers (module load) outside the timed section, as a running app would be.
   await Promise.all(Array.from({ length: threads }, () => pool.extract('<p>warm</p>', 'http://127.0.0.1/')));

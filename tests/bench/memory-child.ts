@@ -13,7 +13,7 @@ const [file, dbPath] = process.argv.slice(2) as [string, string];
 const delay = monitorEventLoopDelay({ resolution: 10 });
 const archive = openArchive(dbPath);
 delay.enable();
-// As `folio import` does: captured pages are cleaned in the extraction worker pool.
+// As `folio import` does: captured pages are cleaned in the extraction pool.
 const pool = createExtractPool();
 const t0 = performance.now();
 const summary = await importFile(archive, file, {

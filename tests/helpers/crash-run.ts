@@ -13,7 +13,7 @@ export const folioBin = join(repoRoot, 'bin/folio.js');
 /** Why a crash suite cannot run here (printed by the suite as it skips), or null. */
 export function crashSuiteSkipReason(): string | null {
   if (process.platform === 'win32') return 'SIGKILL semantics differ on Windows';
-  const needed = ['build/app/cli/main.js', 'build/app/cli/commands/add.js', 'build/app/cli/commands/import.js', 'build/app/queue/runner.js', 'build/app/capture/extract-worker.js'];
+  const needed = ['build/app/cli/main.js', 'build/app/cli/commands/add.js', 'build/app/cli/commands/import.js', 'build/app/queue/runner.js', 'build/app/capture/extract-child.js'];
   const missing = needed.filter((f) => !existsSync(join(repoRoot, f)));
   return missing.length ? `the build is missing (${missing.join(', ')}); run npx tsc -p tsconfig.build.json` : null;
 }

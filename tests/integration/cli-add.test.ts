@@ -10,7 +10,7 @@ import { generateText } from '../helpers/make-capture.js';
 // Runs the real `folio` binary, which needs the compiled build (npx tsc -p tsconfig.build.json).
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/folio.js');
-const built = ['build/app/cli/commands/add.js', 'build/app/queue/runner.js', 'build/app/capture/extract-worker.js'].every((f) => existsSync(join(root, f)));
+const built = ['build/app/cli/commands/add.js', 'build/app/queue/runner.js', 'build/app/capture/extract-child.js'].every((f) => existsSync(join(root, f)));
 if (!built) console.warn('skipping folio add CLI tests: the build is missing; run npx tsc -p tsconfig.build.json');
 
 function articlePage(title: string, seed: number): string {

@@ -32,7 +32,7 @@ const PAGE_TIMEOUT_MS = 1500;
 const IMAGE_TIMEOUT_MS = 1000;
 /** Event-loop and scheduling slack on a loaded 2-core machine; not a performance claim. */
 const SLACK_MS = 2500;
-/** Extraction time limit of the worker pool used for the 10 000-deep page (see that case). */
+/** Extraction time limit of the extraction pool used for the 10 000-deep page (see that case). */
 const POOL_TIMEOUT_MS = 3000;
 /** The single-line page has no time limit in-thread; this only proves it ends (measured ≈6 s). */
 const LONG_LINE_BUDGET_MS = 60_000;
@@ -44,8 +44,8 @@ const OPTIONS: CaptureOptions = {
   images: { timeoutMs: IMAGE_TIMEOUT_MS, perImageMaxBytes: 1 * MB },
 };
 
-const builtWorker = join(import.meta.dirname, '../../build/app/capture/extract-worker.js');
-const haveWorker = existsSync(builtWorker);
+const builtChild = join(import.meta.dirname, '../../build/app/capture/extract-child.js');
+const haveChild = existsSync(builtChild);
 
 interface Outcome {
   result?: CaptureResult;
@@ -60,7 +60,7 @@ interface HostileCase {
   name: string;
   path: string;
   budgetMs: number;
-  /** Needs the extraction worker pool (compiled in build/). */
+  /** Needs the extraction extraction pool (compiled in build/). */
   usesPool?: boolean;
   /**
    * Extract with the app's default per-page limit (30 s) rather than the short POOL_TIMEOUT_MS:
@@ -199,9 +199,9 @@ const CASES: HostileCase[] = [
   {
     // In-thread extraction of this page has no time limit and takes hours (see the report to the
     // lead: jsdom parsing and querySelector in extract-boilerplate.ts are super-linear in depth),
-    // so it goes through the worker pool, as the queue does: it must end by the pool's limit,
+    // so it goes through the extraction pool, as the queue does: it must end by the pool's limit,
     // either extracted or stopped with EXTRACT_FAILED.
-    name: 'article inside 10 000 nested <div>s (worker pool)',
+    name: 'article inside 10 000 nested <div>s (extraction pool)',
     path: HOSTILE_PAGES.deepNesting,
     budgetMs: POOL_TIMEOUT_MS + PAGE_TIMEOUT_MS + SLACK_MS,
     usesPool: true,
@@ -211,7 +211,7 @@ const CASES: HostileCase[] = [
     },
   },
   {
-    name: '5 MB page on a single line (worker pool)',
+    name: '5 MB page on a single line (extraction pool)',
     path: HOSTILE_PAGES.longLine,
     usesPool: true,
     defaultPoolLimit: true,
@@ -283,13 +283,13 @@ afterAll(async () => {
 
 describe('hostile servers through the whole capture pipeline', () => {
   beforeAll(async () => {
-    if (haveWorker) {
-      pool = createExtractPool({ threads: 1, timeoutMs: POOL_TIMEOUT_MS });
-      defaultPool = createExtractPool({ threads: 1 });
-      // Start the workers now so their start-up (loading jsdom) is not charged to a case.
+    if (haveChild) {
+      pool = createExtractPool({ processes: 1, timeoutMs: POOL_TIMEOUT_MS });
+      defaultPool = createExtractPool({ processes: 1 });
+      // Start the processes now so their start-up (loading jsdom) is not charged to a case.
       for (const p of [pool, defaultPool]) await p.extract('<!DOCTYPE html><title>warm</title><p>warm up</p>', 'http://127.0.0.1/warm');
     } else {
-      console.warn(`skipping the worker-pool case: ${builtWorker} is missing (run npx tsc -p tsconfig.build.json)`);
+      console.warn(`skipping the extraction-pool case: ${builtChild} is missing (run npx tsc -p tsconfig.build.json)`);
     }
     // The same for this thread: jsdom loads on the first in-thread parse (app/capture/dom-window.ts).
     extractArticle('<!DOCTYPE html><title>warm</title><p>warm up</p>', 'http://127.0.0.1/warm');
@@ -303,7 +303,7 @@ describe('hostile servers through the whole capture pipeline', () => {
       try {
         const options: CaptureOptions = { ...OPTIONS, fetch: { ...OPTIONS.fetch, maxBytes: c.maxBytes ?? OPTIONS.fetch!.maxBytes } };
         if (c.usesPool && pool) {
-          // As the app captures: extraction and the image DOM steps in the pool's worker.
+          // As the app captures: extraction and the image DOM steps in the pool.s processes.
           const workers = c.defaultPoolLimit ? defaultPool! : pool;
           options.extract = workers.extract;
           options.images = { ...options.images, dom: workers.imageDom };
@@ -326,7 +326,7 @@ describe('hostile servers through the whole capture pipeline', () => {
   }, 180_000);
 
   it('ran every case to an outcome (one failure never stopped the batch)', () => {
-    const expected = CASES.filter((c) => haveWorker || !c.usesPool).map((c) => c.name);
+    const expected = CASES.filter((c) => haveChild || !c.usesPool).map((c) => c.name);
     expect([...outcomes.keys()]).toEqual(expected);
   });
 
@@ -341,7 +341,7 @@ describe('hostile servers through the whole capture pipeline', () => {
       if (!o) throw new Error(`${c.name} did not run`);
       return o;
     };
-    const skip = Boolean(c.usesPool && !haveWorker);
+    const skip = Boolean(c.usesPool && !haveChild);
 
     it.skipIf(skip)('ends as a failed capture with a specific code, or a saved article, as expected', () => {
       c.check(outcome(), server.url(c.path));

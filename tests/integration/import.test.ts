@@ -10,7 +10,7 @@ import { openArchive, type Archive } from '../../app/store/index.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 
 const fixtures = path.resolve('tests/fixtures/import');
-const builtWorker = path.resolve('build/app/capture/extract-worker.js');
+const builtChild = path.resolve('build/app/capture/extract-child.js');
 let tmp: string;
 let archive: Archive;
 
@@ -97,13 +97,13 @@ describe('offline content formats', () => {
     expect(a.getArticle(a.findByUrl('https://example.com/no-content')!)!.status).toBe('bookmark');
   });
 
-  it.runIf(existsSync(builtWorker))('with an extraction pool, exported content is cleaned in its workers and stored the same', async () => {
+  it.runIf(existsSync(builtChild))('with an extraction pool, exported content is cleaned in its workers and stored the same', async () => {
     const inThread = fresh('omnivore-in-thread');
     await importFile(inThread, path.join(fixtures, 'omnivore'), { fetch: false });
     const expected = [...inThread.iterateArticles()].map(({ title, text, html, byline, status }) => ({ title, text, html, byline, status }));
     inThread.close();
 
-    const pool = createExtractPool({ threads: 1 });
+    const pool = createExtractPool({ processes: 1 });
     const calls = { extract: 0, plan: 0, apply: 0 };
     // The real pool, counting what reaches it.
     const workers: ExtractionWorkers = {

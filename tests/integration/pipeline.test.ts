@@ -12,7 +12,7 @@ import { pngBytes } from '../helpers/image-bytes.js';
 const pages = join(import.meta.dirname, '../fixtures/pages');
 const gallery = readFileSync(join(pages, 'images-gallery/source.html'), 'utf8');
 const appShell = readFileSync(join(pages, 'app-shell/source.html'), 'utf8');
-const builtWorker = join(import.meta.dirname, '../../build/app/capture/extract-worker.js');
+const builtChild = join(import.meta.dirname, '../../build/app/capture/extract-child.js');
 
 describe('captureInput over HTTP', () => {
   let server: FixtureServer;
@@ -63,7 +63,7 @@ describe('captureInput over HTTP', () => {
     await expect(captureInput(server.url('/article'), { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 
-  it('uses an injected extractor (e.g. the worker pool) for every extraction', async () => {
+  it('uses an injected extractor (e.g. the extraction pool) for every extraction', async () => {
     const seen: string[] = [];
     const extract = (html: string, url: string): Extraction => {
       seen.push(url);
@@ -74,8 +74,8 @@ describe('captureInput over HTTP', () => {
     expect(capture.extractor).toBe('readability');
   });
 
-  it.skipIf(!existsSync(builtWorker))('works with the extraction worker pool', async () => {
-    const pool = createExtractPool({ threads: 1 });
+  it.skipIf(!existsSync(builtChild))('works with the extraction pool', async () => {
+    const pool = createExtractPool({ processes: 1 });
     try {
       const { capture } = await captureInput(server.url('/article'), { render: 'never', extract: pool.extract });
       expect(capture.text).toContain('The tide was almost full');
@@ -83,7 +83,7 @@ describe('captureInput over HTTP', () => {
       await pool.close();
     }
   });
-  if (!existsSync(builtWorker)) console.warn('worker-pool pipeline test skipped: build/ is missing (run npx tsc -p tsconfig.build.json)');
+  if (!existsSync(builtChild)) console.warn('worker-pool pipeline test skipped: build/ is missing (run npx tsc -p tsconfig.build.json)');
 });
 
 describe('when to render', () => {

@@ -12,7 +12,7 @@ import { generateText } from '../helpers/make-capture.js';
 // finishes the queue. Needs the compiled build (npx tsc -p tsconfig.build.json).
 const root = resolve(import.meta.dirname, '../..');
 const bin = join(root, 'bin/folio.js');
-const built = ['build/app/cli/commands/add.js', 'build/app/queue/runner.js', 'build/app/capture/extract-worker.js'].every((f) => existsSync(join(root, f)));
+const built = ['build/app/cli/commands/add.js', 'build/app/queue/runner.js', 'build/app/capture/extract-child.js'].every((f) => existsSync(join(root, f)));
 if (!built) console.warn('skipping the crash-resume test: the build is missing; run npx tsc -p tsconfig.build.json');
 const skipOnWindows = process.platform === 'win32';
 if (skipOnWindows) console.warn('skipping the crash-resume test: SIGKILL semantics differ on Windows');

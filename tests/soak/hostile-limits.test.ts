@@ -12,7 +12,7 @@ import { ARTICLE_SENTINEL, HOSTILE_IMAGES, HOSTILE_PAGES, startHostileServer, ty
  * The long variant of tests/integration/hostile-servers.test.ts (run by `npm run test:soak`):
  *  1. the hostile cases at Folio's DEFAULT size limits (25 MB pages, 10 MB images) and real
  *     1 byte/s drips, instead of the small limits the fast suite uses;
- *  2. the deep page through the worker pool at its default 30 s limit, and a 50 MB page after the
+ *  2. the deep page through the extraction pool at its default 30 s limit, and a 50 MB page after the
  *     user raised the page limit (extraction must end, by success or the pool's limits);
  *  3. the whole hostile table over and over, to see memory level off rather than climb.
  * Bounded: rounds stop starting once ROUNDS_BUDGET_MS is spent.
@@ -22,9 +22,9 @@ const MB = 1024 * 1024;
 const SLACK_MS = 5000;
 const ROUNDS = 8;
 const ROUNDS_BUDGET_MS = 6 * 60_000;
-const builtWorker = join(import.meta.dirname, '../../build/app/capture/extract-worker.js');
-const haveWorker = existsSync(builtWorker);
-if (!haveWorker) console.warn(`skipping the worker-pool soak cases: ${builtWorker} is missing (npm run test:soak builds it)`);
+const builtChild = join(import.meta.dirname, '../../build/app/capture/extract-child.js');
+const haveChild = existsSync(builtChild);
+if (!haveChild) console.warn(`skipping the extraction-pool soak cases: ${builtChild} is missing (npm run test:soak builds it)`);
 
 // A real garbage collection before each measurement, so a leak is not hidden in GC noise.
 v8.setFlagsFromString('--expose-gc');
@@ -93,10 +93,10 @@ describe('hostile servers at the default limits', () => {
   });
 });
 
-describe.skipIf(!haveWorker)('extraction limits of the worker pool', () => {
+describe.skipIf(!haveChild)('extraction limits of the extraction pool', () => {
   let pool: ExtractPool;
   beforeAll(async () => {
-    pool = createExtractPool({ threads: 1 }); // the defaults: 30 s per page, 512 MB heap
+    pool = createExtractPool({ processes: 1 }); // the defaults: 30 s per page, 512 MB heap
     await pool.extract('<!DOCTYPE html><title>warm</title><p>warm up</p>', 'http://127.0.0.1/warm');
   });
   afterAll(() => pool.close());
@@ -116,7 +116,7 @@ describe.skipIf(!haveWorker)('extraction limits of the worker pool', () => {
     expect(o.elapsedMs).toBeLessThan(60_000 + 30_000 + SLACK_MS);
     if (o.code === 'SAVED') expect(o.text).toContain(ARTICLE_SENTINEL);
     else expect(o.code).toBe('EXTRACT_FAILED');
-    // The worker's heap is capped at 512 MB; the page text lives on both sides of the thread boundary.
+    // The extraction process's heap is capped at 512 MB (and is not counted here); this process holds the page text it fetched and sent.
     expect(growth).toBeLessThan(1500 * MB);
   }, 150_000);
 });

@@ -150,6 +150,7 @@ describe('paths', () => {
       rendererDir: '/app/build/renderer',
       preload: '/app/build/main/preload.cjs',
       coreHost: '/app/build/main/core-host.js',
+      extractHost: '/app/build/main/extract-host.js',
     });
   });
 

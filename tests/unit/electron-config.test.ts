@@ -227,10 +227,14 @@ describe('main/ security settings', () => {
     }
     const loaded = [...seen];
     expect(loaded).toContain('main/capture-host.ts');
-    expect(loaded.filter((m) => /better-sqlite3|app\/(store|capture|queue|api)\/|jsdom|piscina/.test(m))).toEqual([]);
+    expect(loaded.filter((m) => /better-sqlite3|app\/(store|capture|queue|api)\/|jsdom/.test(m))).toEqual([]);
     // The core host is what loads them.
     expect(read('main/core-runtime.ts')).toMatch(/openArchive/);
     expect(callsTo('main/capture-host.ts', 'fork')[0]).toMatch(/^utilityProcess\.fork\(options\.script/);
+    // Extraction processes too are utility processes main starts (the packaged app cannot fork
+    // Node), with the heap cap the core's pool asks for.
+    expect(loaded).toContain('main/extract-broker.ts');
+    expect(callsTo('main/extract-broker.ts', 'fork')[0]).toMatch(/^utilityProcess\.fork\(script, \[\], \{[\s\S]*--max-old-space-size=\$\{limits\.maxHeapMb\}/);
   });
 });
 

@@ -68,7 +68,7 @@ async function runAdd(args: string[], flags: AddFlags): Promise<void> {
     import('../../capture/extract-pool.js'),
   ]);
   // Started on the first page to extract (a run of duplicates needs none), one thread per core.
-  const extractPool = lazyExtractPool({ threads: Math.min(flags.concurrency, availableParallelism()) });
+  const extractPool = lazyExtractPool({ processes: Math.min(flags.concurrency, availableParallelism()) });
   const runner = createQueueRunner({
     archive,
     events,

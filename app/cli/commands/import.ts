@@ -62,7 +62,7 @@ async function runImport(file: string, flags: ImportFlags): Promise<void> {
   const archive = openArchive(resolveArchivePath(flags.db));
   const bar = !flags.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'importing {bar} {value}/{total} items', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   let summary: ImportSummary;
-  // Pages a fetching import captures are cleaned in worker threads, started on first use (an
+  // Pages a fetching import captures are cleaned in extraction processes, started on first use (an
   // import of bookmarks or of exports with content never needs them).
   const extractPool = lazyExtractPool();
   try {

@@ -1,0 +1,119 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { FolioError } from '../core/errors.js';
+import { V8_OUT_OF_MEMORY } from '../core/v8-out-of-memory.js';
+import type { ExtractReply, ExtractRequest } from './extract-protocol.js';
+
+/**
+ * One extraction process as the pool sees it, whatever started it: a Node child process
+ * (forkExtractor, below) or an Electron utility process (main/extract-launcher.ts asks the
+ * main process for one).
+ */
+export interface ExtractorProcess {
+  /** Its process id, where the launcher knows it. */
+  readonly pid?: number;
+  send(request: ExtractRequest): void;
+  onMessage(fn: (reply: ExtractReply) => void): void;
+  /** Called once when the process has ended; `detail` says why when it is known (e.g. out of memory). */
+  onExit(fn: (exit: ExtractorExit) => void): void;
+  kill(): void;
+  /** Whether this process alone may keep the calling process alive (false while it idles). */
+  keepAlive(on: boolean): void;
+}
+
+export interface ExtractorExit {
+  code: number | null;
+  signal: string | null;
+  outOfMemory: boolean;
+}
+
+export interface ExtractorLimits {
+  /** V8 old-generation cap. */
+  maxHeapMb: number;
+  /** V8 semi-space size (the young generation is about three of them). */
+  semiSpaceMb: number;
+  /** Scheduling niceness (0 normal, 19 lowest); see ExtractPoolOptions.niceness. */
+  niceness: number;
+}
+
+export type ExtractorLauncher = (limits: ExtractorLimits) => ExtractorProcess;
+
+/** Starts build/app/capture/extract-child.js with child_process.fork. */
+export const forkExtractor: ExtractorLauncher = (limits) => {
+  const child = fork(childFile(), [], {
+    // Structured clone, as worker threads and MessagePorts use, not JSON.
+    serialization: 'advanced',
+    // Only these flags: not the parent's (a test runner's loaders, --inspect).
+    execArgv: [`--max-old-space-size=${limits.maxHeapMb}`, `--max-semi-space-size=${limits.semiSpaceMb}`],
+    // stderr is read for V8's out-of-memory report; anything else the child says is passed on.
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  lowerPriority(child.pid, limits.niceness);
+  let stderrTail = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-4096);
+  });
+  // A child killed or crashed mid-write must not take the pool's process down with EPIPE.
+  child.on('error', () => undefined);
+  let exited = false;
+  const exitListeners: ((exit: ExtractorExit) => void)[] = [];
+  child.on('exit', (code, signal) => {
+    exited = true;
+    const outOfMemory = V8_OUT_OF_MEMORY.test(stderrTail);
+    // What the child printed goes on to our stderr, unless it is only V8's out-of-memory dump,
+    // which the pool turns into a one-line error naming the page.
+    if (stderrTail && !outOfMemory) process.stderr.write(stderrTail);
+    for (const fn of exitListeners) fn({ code, signal, outOfMemory });
+  });
+  return {
+    pid: child.pid,
+    send: (request) => {
+      if (!exited) child.send(request);
+    },
+    onMessage: (fn) => child.on('message', (message) => fn(message as ExtractReply)),
+    onExit: (fn) => exitListeners.push(fn),
+    kill: () => {
+      if (!exited) child.kill('SIGKILL');
+    },
+    keepAlive: (on) => {
+      const channel = child.channel as { ref?(): void; unref?(): void } | undefined;
+      const stderr = child.stderr as { ref?(): void; unref?(): void } | null;
+      if (on) {
+        child.ref();
+        channel?.ref?.();
+        stderr?.ref?.();
+      } else {
+        child.unref();
+        channel?.unref?.();
+        stderr?.unref?.();
+      }
+    },
+  };
+};
+
+/** Lowers a process's scheduling priority; where that is not permitted it keeps running as it is. */
+export function lowerPriority(pid: number | undefined, niceness: number): void {
+  if (!pid || niceness <= 0) return;
+  try {
+    setPriority(pid, niceness);
+  } catch {
+    // not permitted here (or the process has already ended): extraction works the same, only less politely
+  }
+}
+
+/**
+ * The child must be plain JavaScript: when this module runs from the TypeScript sources
+ * (under the test runner) point at the compiled copy in build/ instead.
+ */
+function childFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return here.replace(/extract-process\.js$/, 'extract-child.js');
+  const compiled = here.replace(/[\\/]app[\\/]capture[\\/]extract-process\.ts$/, '/build/app/capture/extract-child.js');
+  if (!existsSync(compiled)) {
+    throw new FolioError('INTERNAL', `the extraction process is not built (${compiled}); run npm run build`);
+  }
+  return compiled;
+}

@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { getPriority } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createExtractPool } from '../../app/capture/extract-pool.js';
+import { forkExtractor, type ExtractorLauncher, type ExtractorProcess } from '../../app/capture/extract-process.js';
+
+/**
+ * The extraction pool's processes (child_process.fork, as the CLI and `folio serve` use): a page
+ * that needs more than the heap cap, a process that dies mid-page, retiring after N requests,
+ * and closing — each costs at most the page concerned, and the next page is cleaned.
+ */
+const builtChild = join(import.meta.dirname, '../../build/app/capture/extract-child.js');
+
+const SMALL = `<html><head><title>Small page</title></head><body><article><h1>Small page</h1><p>${'A sentence about reading offline. '.repeat(40)}</p></article></body></html>`;
+/** 150,000 paragraphs (~6 MB): its trees need far more than 48 MB of heap. */
+const HUGE = `<html><head><title>Huge</title></head><body><article>${Array.from({ length: 150_000 }, (_, i) => `<p class="c${i}">paragraph ${i} <b>x</b></p>`).join('')}</article></body></html>`;
+
+/** forkExtractor, keeping a handle on each process started. */
+function recordingLauncher(): { launcher: ExtractorLauncher; started: ExtractorProcess[] } {
+  const started: ExtractorProcess[] = [];
+  return {
+    started,
+    launcher: (limits) => {
+      const proc = forkExtractor(limits);
+      started.push(proc);
+      return proc;
+    },
+  };
+}
+
+describe.runIf(existsSync(builtChild))('extraction processes', () => {
+  it('a page over the heap cap fails with the cap named; the pool starts a new process for the next page', async () => {
+    const { launcher, started } = recordingLauncher();
+    const pool = createExtractPool({ processes: 1, maxHeapMb: 48, launcher });
+    try {
+      await expect(pool.extract(HUGE, 'http://127.0.0.1/huge')).rejects.toMatchObject({
+        code: 'EXTRACT_FAILED',
+        message: 'http://127.0.0.1/huge: extraction needed more than 48 MB and was stopped',
+      });
+      expect((await pool.extract(SMALL, 'http://127.0.0.1/small')).title).toBe('Small page');
+      expect(started).toHaveLength(2);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('a process that dies mid-page fails that page only, saying how it ended', async () => {
+    const { launcher, started } = recordingLauncher();
+    const pool = createExtractPool({ processes: 1, launcher });
+    try {
+      expect((await pool.extract(SMALL, 'http://127.0.0.1/first')).title).toBe('Small page');
+      const dying = pool.extract(HUGE, 'http://127.0.0.1/killed');
+      const next = pool.extract(SMALL, 'http://127.0.0.1/next'); // queued behind it
+      setTimeout(() => started[0]!.kill(), 100); // from outside the pool, as a crash would
+      await expect(dying).rejects.toThrow(
+        /^http:\/\/127\.0\.0\.1\/killed: the extraction process stopped unexpectedly \(signal SIGKILL\) while cleaning this page/,
+      );
+      expect((await next).title).toBe('Small page');
+      expect(started).toHaveLength(2);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('retires a process after pagesPerProcess requests and goes on in a fresh one', async () => {
+    const { launcher, started } = recordingLauncher();
+    const pool = createExtractPool({ processes: 1, pagesPerProcess: 2, launcher });
+    try {
+      for (let i = 0; i < 5; i++) expect((await pool.extract(SMALL, `http://127.0.0.1/p${i}`)).title).toBe('Small page');
+      expect(started).toHaveLength(3); // pages 0–1, 2–3, 4
+      expect(pool.liveProcesses()).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('runs its processes at a lower priority than the caller (niceness 5 by default)', async () => {
+    const { launcher, started } = recordingLauncher();
+    const pool = createExtractPool({ processes: 1, launcher });
+    try {
+      expect((await pool.extract(SMALL, 'http://127.0.0.1/nice')).title).toBe('Small page');
+      expect(getPriority(started[0]!.pid!) - getPriority()).toBe(5);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('runs pages in parallel up to its size, and close() fails what is queued and ends every process', async () => {
+    const { launcher, started } = recordingLauncher();
+    const pool = createExtractPool({ processes: 2, launcher });
+    const pages = Array.from({ length: 6 }, (_, i) => pool.extract(SMALL, `http://127.0.0.1/q${i}`));
+    const settled = Promise.allSettled(pages);
+    expect(started).toHaveLength(2);
+    const first = await pages[0];
+    expect(first.title).toBe('Small page');
+    await pool.close();
+    const outcomes = await settled;
+    const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const f of failed) expect((f.reason as Error).message).toMatch(/: extraction was stopped \(the extraction pool is closed\)$/);
+    expect(pool.liveProcesses()).toBe(0);
+    await expect(pool.extract(SMALL, 'http://127.0.0.1/after')).rejects.toThrow(/the extraction pool is closed/);
+    expect(started).toHaveLength(2);
+  }, 60_000);
+
+  it('an error thrown while cleaning crosses with its code and message, and the process serves on', async () => {
+    const { launcher, started } = recordingLauncher();
+    const pool = createExtractPool({ processes: 1, launcher });
+    try {
+      await expect(pool.extract(SMALL, 'not a url')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('not a url') });
+      expect((await pool.extract(SMALL, 'http://127.0.0.1/ok')).title).toBe('Small page');
+      expect(started).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
