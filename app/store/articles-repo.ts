@@ -726,17 +726,44 @@ export class ArticlesRepo {
    * TagsRepo writes), so tagging before this call costs no second FTS5 pass; an existing row
    * keeps its tags, which TagsRepo maintains when they change.
    */
+  /**
+   * Writes an article's search row and, for a new row, its entries in both FTS5 indexes
+   * directly (migration 0006: through a trigger each article cost an FTS5 segment). An existing
+   * row is updated instead, and the update triggers keep the indexes in step.
+   */
   private writeSearchText(id: number, c: PreparedContent): void {
     const site = [c.siteName, c.host].filter(Boolean).join(' ');
+    const byline = c.byline ?? '';
+    const cjkText = unspacedRuns(`${c.text}`);
+    // Tags are set before the search row is written (saveCapture, addBookmark): indexed once.
+    const tags =
+      this.ctx
+        .stmt<{ tags: string | null }>(
+          `SELECT group_concat(name, ' ') AS tags FROM (SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+             WHERE at.article_id = ? ORDER BY t.name)`,
+        )
+        .get(id)?.tags ?? '';
+    const inserted =
+      this.ctx
+        .stmt(
+          `INSERT INTO article_search (article_id, title, byline, site, text, cjk_text, tags) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (article_id) DO NOTHING`,
+        )
+        .run(id, c.title, byline, site, c.text, cjkText, tags).changes === 1;
+    if (!inserted) {
+      this.ctx
+        .stmt('UPDATE article_search SET title = ?, byline = ?, site = ?, text = ?, cjk_text = ? WHERE article_id = ?')
+        .run(c.title, byline, site, c.text, cjkText, id);
+      return;
+    }
+    // Each a single-row INSERT … VALUES: a statement that could write several rows would run
+    // under a savepoint, and FTS5 would write a segment for it.
     this.ctx
-      .stmt(
-        `INSERT INTO article_search (article_id, title, byline, site, text, cjk_text, tags) VALUES (?, ?, ?, ?, ?, ?,
-           coalesce((SELECT group_concat(name, ' ') FROM (SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
-                     WHERE at.article_id = ? ORDER BY t.name)), ''))
-         ON CONFLICT (article_id) DO UPDATE SET title = excluded.title, byline = excluded.byline, site = excluded.site,
-           text = excluded.text, cjk_text = excluded.cjk_text`,
-      )
-      .run(id, c.title, c.byline ?? '', site, c.text, unspacedRuns(`${c.text}`), id);
+      .stmt('INSERT INTO article_fts (rowid, title, byline, site, text, tags) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, c.title, byline, site, c.text, tags);
+    this.ctx
+      .stmt('INSERT INTO article_trigram (rowid, title, byline, cjk_text) VALUES (?, ?, ?, ?)')
+      .run(id, c.title, byline, cjkText);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Archive } from '../../app/store/archive.js';
 import { LATEST_SCHEMA_VERSION } from '../../app/store/migrations/index.js';
 import { openArchive } from '../../app/store/open-archive.js';
 import { makeCapture } from '../helpers/make-capture.js';
+import { restoreSearchInsertTrigger } from '../helpers/old-schema.js';
 
 /**
  * How SQLite runs a search, asserted with EXPLAIN QUERY PLAN (archive.explainSearch): ranked
@@ -62,6 +63,7 @@ function archiveAtSchema<T>(file: string, seed: number, version: number, observe
   const raw = new Database(file);
   const dropped = Object.entries(INDEX_ADDED_IN).filter(([added]) => Number(added) > version).map(([, index]) => index);
   for (const index of dropped) raw.exec(`DROP INDEX ${index}`);
+  if (version < 6) restoreSearchInsertTrigger(raw);
   raw.pragma(`user_version = ${version}`);
   // The file really is as the old schema left it: none of the later indexes is there.
   for (const index of dropped) expect(raw.prepare('SELECT count(*) AS n FROM sqlite_schema WHERE name = ?').get(index)).toEqual({ n: 0 });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Archive } from '../../app/store/archive.js';
 import { openArchive } from '../../app/store/open-archive.js';
 import { makeCapture } from '../helpers/make-capture.js';
+import { restoreSearchInsertTrigger } from '../helpers/old-schema.js';
 
 /**
  * The full-text indexes must follow every change of the articles: insert, retitle (refresh),
@@ -125,5 +126,57 @@ describe('FTS stays in sync', () => {
     }
     integrityCheck();
     expect(ids('図書館').length).toBe(made.filter((_, i) => i % 4 === 0 && i % 7 !== 0 && i % 5 !== 1).length);
+  });
+});
+
+describe('search rows written directly to the indexes (migration 0006)', () => {
+  it('a batch of new articles becomes one FTS5 segment, not one per article', () => {
+    const batch = Array.from({ length: 50 }, (_, i) => {
+      const { capture, blobs } = makeCapture({ seed: 300 + i, words: 60, text: i % 5 === 0 ? `図書館の本 ${i}` : undefined });
+      return { capture, blobs, options: { tags: [`t${i % 3}`] } };
+    });
+    expect(archive.saveCaptures(batch).every((r) => r.ok)).toBe(true);
+    const db = new Database(archive.path, { readonly: true });
+    try {
+      // Through a trigger each row ran under a statement savepoint, where FTS5 flushes: 50 segments (fewer after merges).
+      expect(db.prepare('SELECT count(DISTINCT segid) AS n FROM article_fts_idx').get()).toEqual({ n: 1 });
+      expect(db.prepare('SELECT count(DISTINCT segid) AS n FROM article_trigram_idx').get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
+    expect(archive.search('tag:t1').total).toBe(17);
+    expect(ids('図書館').length).toBe(10);
+    integrityCheck();
+  });
+
+  it('an archive from before it loses the insert trigger, keeps its index, and indexes new articles', () => {
+    const old = makeCapture({ seed: 7, title: 'Glacier survey', text: 'Surveyors measured the glacier retreat.', words: 0 });
+    const oldId = archive.saveCapture(old.capture, old.blobs, { tags: ['ice'] }).id;
+    archive.close();
+    const raw = new Database(join(dir, 'folio.db'));
+    // As schema 5 left the file: the insert trigger of migration 0002 in place.
+    restoreSearchInsertTrigger(raw);
+    raw.pragma('user_version = 5');
+    raw.close();
+
+    archive = openArchive(join(dir, 'folio.db'));
+    const check = new Database(archive.path, { readonly: true });
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(6);
+      expect(check.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'article_search' ORDER BY name`).all()).toEqual([
+        { name: 'article_search_ad' },
+        { name: 'article_search_au_trigram' },
+        { name: 'article_search_au_words' },
+      ]);
+    } finally {
+      check.close();
+    }
+    expect(ids('glacier')).toEqual([oldId]);
+    const added = makeCapture({ seed: 8, title: 'Moraine map', text: 'A map of the moraine, 氷河の地図.', words: 0 });
+    const newId = archive.saveCapture(added.capture, added.blobs, { tags: ['ice'] }).id;
+    expect(ids('moraine')).toEqual([newId]);
+    expect(ids('氷河')).toEqual([newId]);
+    expect(ids('tag:ice').sort()).toEqual([oldId, newId].sort());
+    integrityCheck();
   });
 });

@@ -4,12 +4,13 @@ import { migration0002 } from './0002-fts.js';
 import { migration0003 } from './0003-queue-settings.js';
 import { migration0004 } from './0004-substring-index.js';
 import { migration0005 } from './0005-filter-index.js';
+import { migration0006 } from './0006-direct-index-writes.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every schema step, in order; versions are 1..n without gaps. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
 
 /** The schema version this build of Folio writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,14 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Puts back the AFTER INSERT trigger of migration 0002 that migration 0006 dropped, so that a
+ * test can make a file exactly as a schema before 6 left it.
+ */
+export function restoreSearchInsertTrigger(db: Database.Database): void {
+  db.exec(`CREATE TRIGGER article_search_ai AFTER INSERT ON article_search BEGIN
+      INSERT INTO article_fts (rowid, title, byline, site, text, tags)
+        VALUES (new.article_id, new.title, new.byline, new.site, new.text, new.tags);
+      INSERT INTO article_trigram (rowid, title, byline, cjk_text)
+        VALUES (new.article_id, new.title, new.byline, new.cjk_text);
+    END;`);
+}
