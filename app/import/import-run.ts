@@ -4,6 +4,7 @@
  * Partial progress is kept: when the file turns out broken at line L, everything before L is
  * already stored (or queued and captured), and the error says so.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createEventBus } from '../api/events.js';
 import type { CaptureOptions } from '../capture/capture-options.js';
 import type { ExtractionWorkers } from '../capture/extract-pool.js';
@@ -54,6 +55,13 @@ export interface ImportSummary {
 
 const ENQUEUE_BATCH = 200;
 /**
+ * Reading the export is a loop of awaits that resolve at once (microtasks), so the event loop
+ * would not turn until the whole file was read: a 1,000-URL list held it 50 ms (checking each
+ * URL against the archive and enqueueing), the first captures waited, and in `folio serve` or
+ * the app every other call too. After this much time the loop yields one turn.
+ */
+const YIELD_AFTER_MS = 8;
+/**
  * After storing this many items, the import ends by merging the full-text indexes
  * (Archive.optimizeSearchIndex): a bulk load leaves one FTS5 segment per batch, which every
  * search then reads. Measured at 10,000 articles: see optimizeSearchIndex's figures (issue #6).
@@ -95,8 +103,13 @@ export async function importFile(archive: Archive, file: string, opts: ImportOpt
   }
 
   const queue = opts.fetch === false ? null : new QueuedImport(archive, opts, settle);
+  let sliceStart = performance.now();
   try {
     for await (const item of itemsOf(format, info)) {
+      if (performance.now() - sliceStart > YIELD_AFTER_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
       read++;
       const report = await storeOfflineItem(archive, item, {
         fetch: opts.fetch !== false,

@@ -70,6 +70,22 @@ describe('--no-fetch bookmarks', () => {
   });
 });
 
+describe('the event loop during an import', () => {
+  it('turns while a list is read: other timers (requests, captures) run before the last line', async () => {
+    const a = fresh('turns');
+    // 2,500 short URLs: under 64 KB, so the file arrives in one read and only the import's own
+    // yielding lets anything else run until every line is stored (before: the timer never fired).
+    const file = path.join(tmp, 'list.txt');
+    writeFileSync(file, Array.from({ length: 2500 }, (_, i) => `https://u.example/${i}`).join('\n') + '\n');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const s = await importFile(a, file, { fetch: false });
+    clearInterval(timer);
+    expect(s).toMatchObject({ items: 2500, bookmarked: 2500 });
+    expect(ticks).toBeGreaterThan(10);
+  });
+});
+
 describe('offline content formats', () => {
   it.each(['omnivore', 'wallabag.json', 'readeck'])('%s: captured with text, no network', async (name) => {
     const server = await startFixtureServer();
