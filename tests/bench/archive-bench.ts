@@ -153,7 +153,7 @@ export function buildArchive(path: string, n: number, source: TextSource): Store
     batch_size: BATCH,
     per_article_ms: summarize(samples),
     optimize_s: round(optimizeMs / 1000, 2),
-    checkpoint_s: round(checkpointMs / 1000, 2),
+    checkpoint_s: round(checkpointMs / 1000, 3),
     single_save_per_s: round(singleN / (singleMs / 1000), 1),
     single_articles: singleN,
     single_per_article_ms: summarize(singleSamples),

@@ -32,6 +32,8 @@ export interface MemoryResult {
   rss_samples: number;
   eventloop_max_delay_ms: number;
   eventloop_p99_delay_ms: number;
+  /** Seconds into the import of the longest gap between 10 ms timer ticks. */
+  longest_stall_at_s: number;
 }
 
 const SAMPLE_MS = 50;
@@ -102,6 +104,7 @@ export async function benchMemory(pages: CorpusPage[], count: number, tmpDir: st
   }
   const r = JSON.parse(out.trim().split('\n').pop()!) as {
     saved: number; failed: number; seconds: number; max_delay_ms: number; p99_delay_ms: number;
+    longest_stall: { ms: number; at_s: number };
   };
   return {
     pages: count,
@@ -116,5 +119,6 @@ export async function benchMemory(pages: CorpusPage[], count: number, tmpDir: st
     rss_samples: samples,
     eventloop_max_delay_ms: round(r.max_delay_ms, 1),
     eventloop_p99_delay_ms: round(r.p99_delay_ms, 1),
+    longest_stall_at_s: round(r.longest_stall.at_s, 1),
   };
 }

@@ -16,12 +16,22 @@ delay.enable();
 // As `folio import` does: captured pages are cleaned in the extraction pool.
 const pool = createExtractPool();
 const t0 = performance.now();
+// When the longest stall happened, so a reader can tell start-up from the steady state.
+let lastTick = performance.now();
+let worst = { ms: 0, atS: 0 };
+const tick = setInterval(() => {
+  const now = performance.now();
+  const late = now - lastTick - 10;
+  if (late > worst.ms) worst = { ms: late, atS: (lastTick - t0) / 1000 };
+  lastTick = now;
+}, 10);
 const summary = await importFile(archive, file, {
   fetch: true,
   extractPool: pool,
   captureOptions: { render: 'never', fetch: { allowPrivateAddresses: true }, images: { allowPrivateAddresses: true } },
 });
 const seconds = (performance.now() - t0) / 1000;
+clearInterval(tick);
 delay.disable();
 archive.close();
 await pool.close();
@@ -33,6 +43,7 @@ process.stdout.write(
     seconds,
     max_delay_ms: delay.max / 1e6,
     p99_delay_ms: delay.percentile(99) / 1e6,
+    longest_stall: { ms: worst.ms, at_s: worst.atS },
     mean_delay_ms: delay.mean / 1e6,
   }) + '\n',
 );

@@ -79,7 +79,7 @@ try {
     row('capture.bare_pages_per_s', c.bare_pages_per_s, 'serial jsdom+Readability (baseline)');
     row('capture.pipeline_pages_per_s', c.pipeline_pages_per_s, `full pipeline, ${c.pipeline_threads} workers`);
     row('capture.speedup', c.speedup, 'target ≥ 1.8');
-    row('capture.overhead_pct', c.overhead_pct, 'single worker vs bare; target ≤ 15');
+    row('capture.overhead_pct', c.overhead_pct, 'one extraction process vs bare; target ≤ 15');
   }
   const dbPath = opts.archive ?? join(tmp, 'bench.db');
   if (opts.archive) openArchive(opts.archive).close(); // brings a kept archive to the current schema
@@ -145,7 +145,7 @@ try {
       m.peak_rss_mb,
       `largest process (import ${m.peak_main_rss_mb}, extraction ${m.peak_extractor_rss_mb}; all ${m.peak_total_rss_mb}); ${m.saved}/${m.pages} saved in ${m.seconds} s; target ≤ 400`,
     );
-    row('eventloop.max_delay_ms', m.eventloop_max_delay_ms, 'import process main thread; target ≤ 50');
+    row('eventloop.max_delay_ms', m.eventloop_max_delay_ms, `import process main thread (p99 ${m.eventloop_p99_delay_ms}, longest stall ${m.longest_stall_at_s} s in); target ≤ 50`);
   }
 } finally {
   if (opts.keepArchive && !opts.archive && existsSync(join(tmp, 'bench.db'))) copyFileSync(join(tmp, 'bench.db'), opts.keepArchive);
