@@ -18,7 +18,7 @@ export interface CaptureResult {
   bare_pages_per_s: number;
   bare_ms: ReturnType<typeof summarize>;
   pipeline_pages_per_s: number;
-  pipeline_threads: number;
+  pipeline_processes: number;
   single_worker_pages_per_s: number;
   speedup: number;
   overhead_pct: number;
@@ -28,16 +28,16 @@ export interface CaptureResult {
 async function runPipeline(
   urls: string[],
   dbPath: string,
-  threads: number,
+  processes: number,
   concurrency: number,
 ): Promise<{ seconds: number; failures: number }> {
   rmSync(dbPath, { force: true });
   rmSync(`${dbPath}-wal`, { force: true });
   rmSync(`${dbPath}-shm`, { force: true });
-  const pool = createExtractPool({ processes: threads });
+  const pool = createExtractPool({ processes });
   const archive = openArchive(dbPath);
   // Warm the workers (module load) outside the timed section, as a running app would be.
-  await Promise.all(Array.from({ length: threads }, () => pool.extract('<p>warm</p>', 'http://127.0.0.1/')));
+  await Promise.all(Array.from({ length: processes }, () => pool.extract('<p>warm</p>', 'http://127.0.0.1/')));
   let failures = 0;
   let next = 0;
   const start = performance.now();
@@ -68,7 +68,7 @@ export async function benchCapture(pages: CorpusPage[], repeats: number, tmpDir:
     const parallel: number[] = [];
     const single: number[] = [];
     let failures = 0;
-    const threads = 2;
+    const processes = 2;
     // One round = bare, then two workers, then one: the machine's speed drifts over minutes, so
     // each ratio compares runs of the same round, and the figures are medians over rounds.
     for (let r = 0; r < repeats; r++) {
@@ -84,7 +84,7 @@ export async function benchCapture(pages: CorpusPage[], repeats: number, tmpDir:
         await turn();
       }
       bareRates.push(pages.length / ((performance.now() - start) / 1000));
-      const p = await runPipeline(urls, `${tmpDir}/capture-parallel.db`, threads, 4);
+      const p = await runPipeline(urls, `${tmpDir}/capture-parallel.db`, processes, 4);
       parallel.push(pages.length / p.seconds);
       failures = Math.max(failures, p.failures);
       const s = await runPipeline(urls, `${tmpDir}/capture-single.db`, 1, 1);
@@ -101,7 +101,7 @@ export async function benchCapture(pages: CorpusPage[], repeats: number, tmpDir:
       bare_pages_per_s: round(bare),
       bare_ms: summarize(bareMs),
       pipeline_pages_per_s: round(pipe),
-      pipeline_threads: threads,
+      pipeline_processes: processes,
       single_worker_pages_per_s: round(one),
       speedup: round(speedup),
       overhead_pct: round(overhead, 1),

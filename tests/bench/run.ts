@@ -77,7 +77,7 @@ try {
     const c = await benchCapture(pages, opts.repeats, tmp);
     results.capture = c;
     row('capture.bare_pages_per_s', c.bare_pages_per_s, 'serial jsdom+Readability (baseline)');
-    row('capture.pipeline_pages_per_s', c.pipeline_pages_per_s, `full pipeline, ${c.pipeline_threads} workers`);
+    row('capture.pipeline_pages_per_s', c.pipeline_pages_per_s, `full pipeline, ${c.pipeline_processes} extraction processes`);
     row('capture.speedup', c.speedup, 'target ≥ 1.8');
     row('capture.overhead_pct', c.overhead_pct, 'one extraction process vs bare; target ≤ 15');
   }
