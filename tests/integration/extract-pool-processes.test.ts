@@ -89,7 +89,9 @@ describe.runIf(existsSync(builtChild))('extraction processes', () => {
   it('runs pages in parallel up to its size, and close() fails what is queued and ends every process', async () => {
     const { launcher, started } = recordingLauncher();
     const pool = createExtractPool({ processes: 2, launcher });
-    const pages = Array.from({ length: 6 }, (_, i) => pool.extract(SMALL, `http://127.0.0.1/q${i}`));
+    // Enough pages that many are still queued when the first answer arrives (several answers can
+    // arrive in one read of the channel before this test resumes).
+    const pages = Array.from({ length: 60 }, (_, i) => pool.extract(SMALL, `http://127.0.0.1/q${i}`));
     const settled = Promise.allSettled(pages);
     expect(started).toHaveLength(2);
     const first = await pages[0];
