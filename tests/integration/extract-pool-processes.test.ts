@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createExtractPool } from '../../app/capture/extract-pool.js';
+import { createExtractPool, type ExtractPool, type ExtractPoolOptions } from '../../app/capture/extract-pool.js';
 import { forkExtractor, type ExtractorLauncher, type ExtractorProcess } from '../../app/capture/extract-process.js';
 
 /**
@@ -29,26 +29,31 @@ function recordingLauncher(): { launcher: ExtractorLauncher; started: ExtractorP
   };
 }
 
+/** Runs `use` on a pool whose processes are recorded in `started`, closing the pool afterwards. */
+async function withPool(options: ExtractPoolOptions, use: (pool: ExtractPool, started: ExtractorProcess[]) => Promise<void>): Promise<void> {
+  const { launcher, started } = recordingLauncher();
+  const pool = createExtractPool({ ...options, launcher });
+  try {
+    await use(pool, started);
+  } finally {
+    await pool.close();
+  }
+}
+
 describe.runIf(existsSync(builtChild))('extraction processes', () => {
   it('a page over the heap cap fails with the cap named; the pool starts a new process for the next page', async () => {
-    const { launcher, started } = recordingLauncher();
-    const pool = createExtractPool({ processes: 1, maxHeapMb: 48, launcher });
-    try {
+    await withPool({ processes: 1, maxHeapMb: 48 }, async (pool, started) => {
       await expect(pool.extract(HUGE, 'http://127.0.0.1/huge')).rejects.toMatchObject({
         code: 'EXTRACT_FAILED',
         message: 'http://127.0.0.1/huge: extraction needed more than 48 MB and was stopped',
       });
       expect((await pool.extract(SMALL, 'http://127.0.0.1/small')).title).toBe('Small page');
       expect(started).toHaveLength(2);
-    } finally {
-      await pool.close();
-    }
+    });
   }, 60_000);
 
   it('a process that dies mid-page fails that page only, saying how it ended', async () => {
-    const { launcher, started } = recordingLauncher();
-    const pool = createExtractPool({ processes: 1, launcher });
-    try {
+    await withPool({ processes: 1 }, async (pool, started) => {
       expect((await pool.extract(SMALL, 'http://127.0.0.1/first')).title).toBe('Small page');
       const dying = pool.extract(HUGE, 'http://127.0.0.1/killed');
       const next = pool.extract(SMALL, 'http://127.0.0.1/next'); // queued behind it
@@ -58,32 +63,22 @@ describe.runIf(existsSync(builtChild))('extraction processes', () => {
       );
       expect((await next).title).toBe('Small page');
       expect(started).toHaveLength(2);
-    } finally {
-      await pool.close();
-    }
+    });
   }, 60_000);
 
   it('retires a process after pagesPerProcess requests and goes on in a fresh one', async () => {
-    const { launcher, started } = recordingLauncher();
-    const pool = createExtractPool({ processes: 1, pagesPerProcess: 2, launcher });
-    try {
+    await withPool({ processes: 1, pagesPerProcess: 2 }, async (pool, started) => {
       for (let i = 0; i < 5; i++) expect((await pool.extract(SMALL, `http://127.0.0.1/p${i}`)).title).toBe('Small page');
       expect(started).toHaveLength(3); // pages 0–1, 2–3, 4
       expect(pool.liveProcesses()).toBe(1);
-    } finally {
-      await pool.close();
-    }
+    });
   }, 60_000);
 
   it('runs its processes at a lower priority than the caller (niceness 5 by default)', async () => {
-    const { launcher, started } = recordingLauncher();
-    const pool = createExtractPool({ processes: 1, launcher });
-    try {
+    await withPool({ processes: 1 }, async (pool, started) => {
       expect((await pool.extract(SMALL, 'http://127.0.0.1/nice')).title).toBe('Small page');
       expect(getPriority(started[0]!.pid!) - getPriority()).toBe(5);
-    } finally {
-      await pool.close();
-    }
+    });
   }, 60_000);
 
   it('runs pages in parallel up to its size, and close() fails what is queued and ends every process', async () => {
@@ -107,14 +102,10 @@ describe.runIf(existsSync(builtChild))('extraction processes', () => {
   }, 60_000);
 
   it('an error thrown while cleaning crosses with its code and message, and the process serves on', async () => {
-    const { launcher, started } = recordingLauncher();
-    const pool = createExtractPool({ processes: 1, launcher });
-    try {
+    await withPool({ processes: 1 }, async (pool, started) => {
       await expect(pool.extract(SMALL, 'not a url')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('not a url') });
       expect((await pool.extract(SMALL, 'http://127.0.0.1/ok')).title).toBe('Small page');
       expect(started).toHaveLength(1);
-    } finally {
-      await pool.close();
-    }
+    });
   }, 60_000);
 });
