@@ -1,7 +1,7 @@
 import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 import { setPriority } from 'node:os';
 import type { ExtractorLimits } from '../app/capture/extract-process.js';
-import { V8_OUT_OF_MEMORY } from '../app/core/v8-out-of-memory.js';
+import { childStderr } from '../app/core/v8-out-of-memory.js';
 import type { MainToHost } from './host-protocol.js';
 
 /**
@@ -44,15 +44,11 @@ export function createExtractorBroker(script: string, toCore: (message: MainToHo
           // not permitted here: extraction works the same
         }
       });
-      let stderrTail = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4096);
-      });
+      const stderr = childStderr((text) => process.stderr.write(text));
+      child.stderr?.on('data', (chunk: Buffer) => stderr.take(chunk.toString('utf8')));
       child.on('exit', (code) => {
         children.delete(id);
-        const outOfMemory = V8_OUT_OF_MEMORY.test(stderrTail);
-        if (stderrTail && !outOfMemory) process.stderr.write(stderrTail);
-        toCore({ kind: 'extractor-exit', id, exit: { code, signal: null, outOfMemory } });
+        toCore({ kind: 'extractor-exit', id, exit: { code, signal: null, ...stderr.finish() } });
       });
       const { port1, port2 } = new MessageChannelMain();
       child.postMessage({ kind: 'port' }, [port1]);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { FolioError } from '../core/errors.js';
-import { V8_OUT_OF_MEMORY } from '../core/v8-out-of-memory.js';
+import { childStderr } from '../core/v8-out-of-memory.js';
 import type { ExtractReply, ExtractRequest } from './extract-protocol.js';
 
 /**
@@ -47,25 +47,21 @@ export const forkExtractor: ExtractorLauncher = (limits) => {
     serialization: 'advanced',
     // Only these flags: not the parent's (a test runner's loaders, --inspect).
     execArgv: [`--max-old-space-size=${limits.maxHeapMb}`, `--max-semi-space-size=${limits.semiSpaceMb}`],
-    // stderr is read for V8's out-of-memory report; anything else the child says is passed on.
+    // stderr is read for V8's out-of-memory report (childStderr); anything else the child says is passed on.
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   lowerPriority(child.pid, limits.niceness);
-  let stderrTail = '';
+  const stderr = childStderr((text) => process.stderr.write(text));
   child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-4096);
-  });
+  child.stderr!.on('data', (chunk: string) => stderr.take(chunk));
   // A child killed or crashed mid-write must not take the pool's process down with EPIPE.
   child.on('error', () => undefined);
   let exited = false;
   const exitListeners: ((exit: ExtractorExit) => void)[] = [];
-  child.on('exit', (code, signal) => {
+  // 'close', not 'exit': it comes after stderr has been read to its end, V8's report included.
+  child.on('close', (code, signal) => {
     exited = true;
-    const outOfMemory = V8_OUT_OF_MEMORY.test(stderrTail);
-    // What the child printed goes on to our stderr, unless it is only V8's out-of-memory dump,
-    // which the pool turns into a one-line error naming the page.
-    if (stderrTail && !outOfMemory) process.stderr.write(stderrTail);
+    const { outOfMemory } = stderr.finish();
     for (const fn of exitListeners) fn({ code, signal, outOfMemory });
   });
   return {
