@@ -177,7 +177,7 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
   function run<K extends Op>(task: Extract<Task, { op: K }>, label: string): Promise<ExtractResult[K]> {
     return new Promise((resolve, reject) => {
       if (closed) {
-        reject(new FolioError('EXTRACT_FAILED', `${label}: extraction was stopped (the extraction pool is closed)`));
+        reject(closedError(label));
         return;
       }
       queue.push({ task, label, resolve: resolve as (value: unknown) => void, reject });
@@ -204,18 +204,22 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
     async close() {
       closed = true;
       for (const job of queue.splice(0)) {
-        job.reject(new FolioError('EXTRACT_FAILED', `${job.label}: extraction was stopped (the extraction pool is closed)`));
+        job.reject(closedError(job.label));
       }
       const exits = [...slots].map((slot) => slot.exited);
       for (const slot of [...slots]) {
         const job = slot.job;
         slot.proc.keepAlive(true); // so that the exits awaited below can arrive
         retire(slot);
-        job?.reject(new FolioError('EXTRACT_FAILED', `${job.label}: extraction was stopped (the extraction pool is closed)`));
+        job?.reject(closedError(job.label));
       }
       await Promise.all(exits);
     },
   };
+}
+
+function closedError(label: string): FolioError {
+  return new FolioError('EXTRACT_FAILED', `${label}: extraction was stopped (the extraction pool is closed)`);
 }
 
 /** Keeps a FolioError code that crossed from the process; anything else is an extraction failure. */

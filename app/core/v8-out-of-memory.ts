@@ -2,7 +2,7 @@
  * V8's last words on stderr when a process reaches its heap cap ("Reached heap limit",
  * "JavaScript heap out of memory"): how an extraction process's exit is told apart from a crash.
  */
-export const V8_OUT_OF_MEMORY = /heap limit|heap out of memory|Allocation failed/i;
+const V8_OUT_OF_MEMORY = /heap limit|heap out of memory|Allocation failed/i;
 
 /** Where V8's fatal-error report begins: the GC trace it prints first, or the FATAL ERROR line. */
 const V8_FATAL_REPORT = /<--- Last few GCs --->|FATAL ERROR:/;
