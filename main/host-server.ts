@@ -2,6 +2,7 @@ import { dispatch } from '../app/api/dispatch.js';
 import type { EventBus } from '../app/api/events.js';
 import type { ContractErrorCode, Envelope, FolioHandlers } from '../app/core/contract.js';
 import { asFolioError } from '../app/core/errors.js';
+import type { Endpoint } from '../app/core/endpoint.js';
 import type { HostToMain, MainToHost, StoredImageMessage } from './host-protocol.js';
 
 /**
@@ -10,10 +11,7 @@ import type { HostToMain, MainToHost, StoredImageMessage } from './host-protocol
  * Transport-agnostic: core-host.ts plugs in Electron's process.parentPort; tests plug in a
  * worker_threads MessagePort.
  */
-export interface HostPort {
-  post(message: HostToMain): void;
-  onMessage(fn: (message: MainToHost) => void): void;
-}
+export type HostPort = Endpoint<MainToHost, HostToMain>;
 
 export interface RunningCore {
   archivePath: string;

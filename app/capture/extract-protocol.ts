@@ -17,9 +17,3 @@ export type ExtractReply =
   | { id: number; ok: true; value: ExtractResult[keyof ExtractResult] }
   /** `code` is a FolioError code when the page failed for a known reason (e.g. EXTRACT_FAILED). */
   | { id: number; ok: false; error: { message: string; code?: string } };
-
-/** One end of a channel, whatever carries it. */
-export interface Endpoint<In, Out> {
-  post(message: Out): void;
-  onMessage(fn: (message: In) => void): void;
-}

@@ -1,6 +1,7 @@
 import { FolioError } from '../core/errors.js';
 import { extractArticle } from './extract.js';
-import type { Endpoint, ExtractReply, ExtractRequest } from './extract-protocol.js';
+import type { Endpoint } from '../core/endpoint.js';
+import type { ExtractReply, ExtractRequest } from './extract-protocol.js';
 import { applyImageDecisions, planImages } from './images.js';
 
 /**
