@@ -64,6 +64,12 @@ export interface SearchSql {
   /** True when no condition but the trash needs the article row: the index can count the results. */
   onlyTrash: boolean;
   /**
+   * When the query is nothing but 1–2 character terms (one group of substring atoms, no
+   * filter): the id of every article they match, trashed ones included, so the total is how
+   * many of these are live. Null otherwise.
+   */
+  matchedIds: readonly number[] | null;
+  /**
    * Phase two of a ranked page: `?` a JSON array of [id, rank] candidates, then `rowParams`,
    * then LIMIT and OFFSET. Orders by rank (equal bm25 = equal rank), then saved date and id, as
    * `page`; rows are [id, rank, candidates that passed the conditions].
@@ -105,9 +111,11 @@ type IdCondition = (id: string) => string;
  */
 export function buildSearchSql(query: ParsedQuery, plan: TextPlan, substringIds: SubstringIds): SearchSql {
   let longestList = 0;
+  const lists: (readonly number[])[] = [];
   const ids: SubstringIds = (atom) => {
     const found = substringIds(atom);
     longestList = Math.max(longestList, found.length);
+    lists.push(found);
     return found;
   };
   const idConditions: IdCondition[] = [];
@@ -161,6 +169,10 @@ export function buildSearchSql(query: ParsedQuery, plan: TextPlan, substringIds:
         : null,
     idParams,
     onlyTrash: filters.where.length === 0,
+    matchedIds:
+      !index && plan.groups.length === 1 && plan.groups[0]!.every((a) => a.route === 'substring') && plan.exclude.length === 0 && query.filters.length === 0
+        ? lists.length === 1 ? lists[0]! : [...new Set(lists.flat())]
+        : null,
     candidatePage:
       `SELECT a.id, c.r, count(*) OVER () AS passed FROM (SELECT value ->> 0 AS id, value ->> 1 AS r FROM json_each(?)) c ` +
       `CROSS JOIN articles a ON a.id = c.id WHERE ${rowConditions} ORDER BY c.r, a.saved_at DESC, a.id DESC LIMIT ? OFFSET ?`,

@@ -3,6 +3,7 @@ import { parseQuery } from '../core/query/parse-query.js';
 import { planTextQuery, type RankedPhrase, type TextPlan } from '../core/query/to-fts5.js';
 import type { ParsedQuery } from '../core/query/types.js';
 import type { ArticlesRepo } from './articles-repo.js';
+import { BIGRAM_TERMS_SQL, bigramMatch, bigramTailsSql, bigramTermsParams, isBigram, tooManyTerms } from './bigram-lookup.js';
 import type { StoreContext } from './context.js';
 import { buildSearchSql, substringScan, type Ranker, type SearchSql, type SubstringAtom } from './search-sql.js';
 import { hasMarks, highlight, leadOf, snippetAround } from './snippet.js';
@@ -111,8 +112,15 @@ export class SearchRepo {
         .map((r) => r.detail);
     const text = planTextQuery(query);
     const sql = buildSearchSql(query, text, (atom) => {
-      const scan = substringScan(atom);
-      scans.push(...plan(scan.sql, scan.params));
+      const lookup = this.bigramLookup(atom);
+      if (lookup) {
+        scans.push(...plan(BIGRAM_TERMS_SQL, bigramTermsParams(atom.needle)));
+        if (lookup.match) scans.push(...plan(BIGRAM_MATCH_SQL, [lookup.match]));
+        scans.push(...plan(lookup.tails.sql, lookup.tails.params));
+      } else {
+        const scan = substringScan(atom);
+        scans.push(...plan(scan.sql, scan.params));
+      }
       return [];
     });
     // Whether bm25 has anything to rank by depends on the data: find out as search() would.
@@ -125,9 +133,31 @@ export class SearchRepo {
     return [...scans, ...plan(sql.ranker.candidates, [sql.ranker.match, ...sql.idParams, 1]), ...plan(sql.candidatePage, ['[]', ...sql.rowParams, 1, 0])];
   }
 
+  /** The ids of the articles (trashed ones included) holding a 1–2 character unspaced-script term. */
   private substringIds(atom: SubstringAtom): number[] {
+    const lookup = this.bigramLookup(atom);
+    if (lookup) {
+      const ids = new Set<number>();
+      const add = (found: unknown[]) => found.forEach((id) => ids.add(id as number));
+      if (lookup.match) add(this.ctx.stmt(BIGRAM_MATCH_SQL).pluck().all(lookup.match));
+      add(this.ctx.stmt(lookup.tails.sql).pluck().all(...lookup.tails.params));
+      return [...ids];
+    }
     const scan = substringScan(atom);
     return this.ctx.stmt(scan.sql).pluck().all(...scan.params) as number[];
+  }
+
+  /**
+   * How to find a two-character CJK term from indexes (app/store/bigram-lookup.ts): the MATCH of
+   * the trigram terms that start with it (null: there are none), and the lookup of the columns
+   * that end with it. Null for other terms, or when too many terms start with it.
+   */
+  private bigramLookup(atom: SubstringAtom): { match: string | null; tails: { sql: string; params: string[] } } | null {
+    if (!isBigram(atom.needle)) return null;
+    const terms = this.ctx.stmt(BIGRAM_TERMS_SQL).pluck().all(...bigramTermsParams(atom.needle)) as string[];
+    if (tooManyTerms(terms)) return null;
+    const tails = bigramTailsSql(atom.field);
+    return { match: bigramMatch(terms, atom.field), tails: { sql: tails.sql, params: Array<string>(tails.columns).fill(atom.needle) } };
   }
 
   private plainPage(sql: SearchSql, limit: number, offset: number): PageRow[] {
@@ -286,6 +316,15 @@ export class SearchRepo {
       const trashed = trash === 0 ? 0 : n(trash <= TRASH_CHECK_MAX ? sql.ranker.countTrashed : sql.ranker.countTrashedByScan, match, ...sql.idParams);
       return { total: (indexCount ?? n(sql.ranker.countIndex, match, ...sql.idParams)) - trashed, lowerBound: false };
     }
+    if (sql.matchedIds) {
+      // The ids are in hand: discount the trashed ones among them, when the trash is small
+      // (looking up each of 3,344 matches was 5–12 ms at 100,000 articles).
+      const trash = this.ctx.stmt(`SELECT id FROM articles WHERE deleted_at IS NOT NULL LIMIT ${TRASH_CHECK_MAX + 1}`).pluck().all() as number[];
+      if (trash.length <= TRASH_CHECK_MAX) {
+        const matched = new Set(sql.matchedIds);
+        return { total: matched.size - trash.filter((id) => matched.has(id)).length, lowerBound: false };
+      }
+    }
     if (cap === null) return { total: n(sql.count, ...sql.allParams), lowerBound: false };
     const counted = n(sql.cappedCount, ...sql.allParams, cap + 1);
     return counted > cap ? { total: cap, lowerBound: true } : { total: counted, lowerBound: false };
@@ -333,6 +372,8 @@ export class SearchRepo {
     return out;
   }
 }
+
+const BIGRAM_MATCH_SQL = 'SELECT rowid FROM article_trigram WHERE article_trigram MATCH ?';
 
 /** The saved date of the `?`-th newest live article (0-based), if there are that many. */
 const NTH_NEWEST_LIVE = 'SELECT saved_at FROM articles WHERE deleted_at IS NULL ORDER BY saved_at DESC, id DESC LIMIT 1 OFFSET ?';

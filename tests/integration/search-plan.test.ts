@@ -7,14 +7,15 @@ import type { Archive } from '../../app/store/archive.js';
 import { LATEST_SCHEMA_VERSION } from '../../app/store/migrations/index.js';
 import { openArchive } from '../../app/store/open-archive.js';
 import { makeCapture } from '../helpers/make-capture.js';
-import { restoreSearchInsertTrigger } from '../helpers/old-schema.js';
+import { dropBigramLookup, restoreSearchInsertTrigger } from '../helpers/old-schema.js';
 
 /**
  * How SQLite runs a search, asserted with EXPLAIN QUERY PLAN (archive.explainSearch): ranked
  * searches read the full-text index and fetch articles by id, never scanning the articles
  * table; id-only conditions (tags, other terms) are checked inside the ranking query; words
- * too common to rank by are not ranked but listed newest first along the saved-date index; short
- * CJK terms scan migration 0004's partial index, never the article_search rows; filter-only
+ * too common to rank by are not ranked but listed newest first along the saved-date index; one
+ * character CJK terms scan migration 0004's partial index, never the article_search rows, and two
+ * character ones are looked up in indexes (migration 0007); filter-only
  * searches count from migration 0005's covering index. Plus the upgrade of archives made before
  * those migrations.
  */
@@ -44,8 +45,11 @@ afterAll(() => {
 
 const plan = (q: string) => archive.explainSearch(q);
 
-/** The indexes later migrations added, by the schema version that added them. */
-const INDEX_ADDED_IN: Record<number, string> = { 4: 'article_search_unspaced', 5: 'articles_live_filters' };
+/** The indexes later migrations added, by the schema version that added them (0007's: dropBigramLookup). */
+const INDEX_ADDED_IN: Record<number, string[]> = {
+  4: ['article_search_unspaced'],
+  5: ['articles_live_filters'],
+};
 
 /**
  * An archive file holding DOCS (seeds from `seed`), left as schema `version` would have it:
@@ -61,8 +65,13 @@ function archiveAtSchema<T>(file: string, seed: number, version: number, observe
   const observed = observe(current);
   current.close();
   const raw = new Database(file);
-  const dropped = Object.entries(INDEX_ADDED_IN).filter(([added]) => Number(added) > version).map(([, index]) => index);
+  const later = (added: Record<number, string[]>) => Object.entries(added).filter(([v]) => Number(v) > version).flatMap(([, names]) => names);
+  const dropped = later(INDEX_ADDED_IN);
   for (const index of dropped) raw.exec(`DROP INDEX ${index}`);
+  if (version < 7) {
+    dropBigramLookup(raw);
+    dropped.push('article_trigram_vocab', 'article_search_title_tail', 'article_search_byline_tail', 'article_search_cjk_tail');
+  }
   if (version < 6) restoreSearchInsertTrigger(raw);
   raw.pragma(`user_version = ${version}`);
   // The file really is as the old schema left it: none of the later indexes is there.
@@ -106,13 +115,27 @@ describe('search query plans', () => {
     expect(ranked).not.toContain('SEARCH a USING INDEX articles_live_saved (saved_at>?)');
   });
 
-  it('a 1–2 character CJK term scans the partial index, not the article_search rows', () => {
-    const steps = plan('東京');
+  it('a 1 character CJK term scans the partial index, not the article_search rows', () => {
+    const steps = plan('東');
     expect(steps).toContain('SCAN article_search USING COVERING INDEX article_search_unspaced');
     expect(steps).not.toContain('SCAN article_search');
+    expect(titles(archive, '東')).toEqual(['Kitchen diaries', 'Tokyo notes', '東京の図書館']);
+    expect(titles(archive, 'title:東 OR title:river')).toEqual(['River walks', '東京の図書館']);
+  });
+
+  it('a 2 character CJK term is looked up in the trigram index and the column-end indexes: no scan of any text', () => {
+    const steps = plan('東京');
+    expect(steps).toContainEqual(expect.stringMatching(/^SCAN article_trigram_vocab VIRTUAL TABLE INDEX/));
+    expect(steps).toContainEqual(expect.stringMatching(/^SCAN article_trigram VIRTUAL TABLE INDEX \d+:M/));
+    for (const index of ['article_search_title_tail', 'article_search_byline_tail', 'article_search_cjk_tail']) {
+      expect(steps).toContain(`SEARCH article_search USING INDEX ${index} (<expr>=?)`);
+    }
+    expect(steps.filter((s) => /^SCAN article_search\b/.test(s))).toEqual([]);
     expect(titles(archive, '東京')).toEqual(['Kitchen diaries', 'Tokyo notes', '東京の図書館']);
     expect(titles(archive, 'author:東京')).toEqual(['Tokyo notes']);
-    expect(titles(archive, 'title:東 OR title:river')).toEqual(['River walks', '東京の図書館']);
+    // 新聞 ends the byline "東京新聞": no trigram starts with it, the byline's end index finds it.
+    expect(titles(archive, '新聞')).toEqual(['Tokyo notes']);
+    expect(titles(archive, 'title:新聞')).toEqual([]);
   });
 });
 
@@ -162,8 +185,37 @@ describe('migration 0004 on an archive made before it', () => {
     try {
       expect(upgraded.connectionInfo().schemaVersion).toBe(LATEST_SCHEMA_VERSION);
       expect(upgraded.explainSearch('図')).toContain('SCAN article_search USING COVERING INDEX article_search_unspaced');
+      expect(upgraded.explainSearch('東京')).toContain('SEARCH article_search USING INDEX article_search_cjk_tail (<expr>=?)');
       expect(['東京', '図', 'author:東京', '東 -tag:food'].map((q) => titles(upgraded, q))).toEqual(before);
       expect(before[0]).toEqual(['Kitchen diaries', 'Tokyo notes', '東京の図書館']);
+      expect(upgraded.checkIntegrity()).toEqual([]);
+    } finally {
+      upgraded.close();
+    }
+  });
+});
+
+describe('migration 0007 on an archive made before it', () => {
+  it('adds the trigram vocabulary and the column-end indexes; two character CJK terms find the same articles', () => {
+    const file = join(dir, 'v6.db');
+    const queries = ['東京', '新聞', '図書', 'author:東京', 'title:図書', '東京 -tag:food', '東京 OR 新聞'];
+    const before = archiveAtSchema(file, 1100, 6, (a) => queries.map((q) => titles(a, q)));
+
+    const upgraded = openArchive(file);
+    try {
+      expect(upgraded.connectionInfo().schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+      const steps = upgraded.explainSearch('東京');
+      expect(steps, steps.join(' | ')).toContain('SEARCH article_search USING INDEX article_search_title_tail (<expr>=?)');
+      expect(queries.map((q) => titles(upgraded, q))).toEqual(before);
+      expect(before).toEqual([
+        ['Kitchen diaries', 'Tokyo notes', '東京の図書館'],
+        ['Tokyo notes'],
+        ['東京の図書館'],
+        ['Tokyo notes'],
+        ['東京の図書館'],
+        ['Tokyo notes', '東京の図書館'],
+        ['Kitchen diaries', 'Tokyo notes', '東京の図書館'],
+      ]);
       expect(upgraded.checkIntegrity()).toEqual([]);
     } finally {
       upgraded.close();

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Archive } from '../../app/store/archive.js';
+import { LATEST_SCHEMA_VERSION } from '../../app/store/migrations/index.js';
 import { openArchive } from '../../app/store/open-archive.js';
 import { makeCapture } from '../helpers/make-capture.js';
-import { restoreSearchInsertTrigger } from '../helpers/old-schema.js';
+import { dropBigramLookup, restoreSearchInsertTrigger } from '../helpers/old-schema.js';
 
 /**
  * The full-text indexes must follow every change of the articles: insert, retitle (refresh),
@@ -156,13 +157,14 @@ describe('search rows written directly to the indexes (migration 0006)', () => {
     const raw = new Database(join(dir, 'folio.db'));
     // As schema 5 left the file: the insert trigger of migration 0002 in place.
     restoreSearchInsertTrigger(raw);
+    dropBigramLookup(raw);
     raw.pragma('user_version = 5');
     raw.close();
 
     archive = openArchive(join(dir, 'folio.db'));
     const check = new Database(archive.path, { readonly: true });
     try {
-      expect(check.pragma('user_version', { simple: true })).toBe(6);
+      expect(check.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(check.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'article_search' ORDER BY name`).all()).toEqual([
         { name: 'article_search_ad' },
         { name: 'article_search_au_trigram' },

@@ -30,6 +30,13 @@ export const UNSPACED_BLOCKS: readonly (readonly [number, number])[] = [
 
 const globClass = `[${UNSPACED_BLOCKS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('')}]`;
 
+/** Per column, the condition that it can hold a short unspaced-script term (UNSPACED_ROW_SQL is any of them). */
+export const UNSPACED_COLUMN_SQL = {
+  cjk_text: `cjk_text <> ''`,
+  title: `title GLOB '*${globClass}*'`,
+  byline: `byline GLOB '*${globClass}*'`,
+} as const;
+
 /**
  * True for the article_search rows that can hold a short unspaced-script term: some text of
  * such a script in the title or byline, or any CJK run of the body (cjk_text is empty exactly
@@ -37,7 +44,7 @@ const globClass = `[${UNSPACED_BLOCKS.map(([a, b]) => `${String.fromCodePoint(a)
  * word for word so SQLite can use that index (the planner matches partial-index conditions
  * by their text, not by meaning).
  */
-export const UNSPACED_ROW_SQL = `(cjk_text <> '' OR title GLOB '*${globClass}*' OR byline GLOB '*${globClass}*')`;
+export const UNSPACED_ROW_SQL = `(${UNSPACED_COLUMN_SQL.cjk_text} OR ${UNSPACED_COLUMN_SQL.title} OR ${UNSPACED_COLUMN_SQL.byline})`;
 
 /**
  * Short (1–2 character) CJK/Thai terms are below the trigram size, so they are found by an
