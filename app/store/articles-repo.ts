@@ -144,8 +144,8 @@ export class ArticlesRepo {
   /**
    * Saves many captures in ONE write transaction, each item exactly as saveCapture would
    * (dedup — also against earlier items of the same batch —, tags, flags, images), with
-   * per-item results in input order. Each item runs in its own SAVEPOINT, so a failing item
-   * rolls back alone and the others are kept.
+   * per-item results in input order. A failing item rolls back alone and the others are kept
+   * (see runBatch).
    *
    * Why it is faster than N saveCapture calls (issue #6): one commit instead of N (each one a
    * WAL write and, every ~1,000 pages, a checkpoint with fsync), and one FTS5 segment per batch
@@ -542,10 +542,15 @@ export class ArticlesRepo {
 
   /**
    * The batch engine of saveCaptures/importRecords. Phase 1 (no transaction): prepare each item;
-   * a bad item fails alone. Phase 2 (one write transaction): each item in its own savepoint,
-   * then the deferred search rows of the new articles. Should writing a search row fail — no
-   * known input does, but an item must never be lost to another's problem — the batch is
-   * rolled back and its items are saved one by one through `single`, which reports each.
+   * a bad item fails alone. Phase 2 (one write transaction): the items, then the deferred search
+   * rows of the new articles.
+   *
+   * Phase 2 first runs without a savepoint per item: a savepoint journals every page its item
+   * changes before changing it, ~10 % of the batch's time (3,000 bench articles, 8 alternating
+   * rounds: 1,184 → 1,068 µs per article). Should anything fail, that transaction is rolled
+   * back whole and phase 2 runs again with a savepoint per item (storeIsolated), so a failing
+   * item is still the only one lost; failures that late are rare (an image whose bytes went
+   * missing, a search row SQLite refuses), so the batch rarely pays twice.
    */
   private runBatch<I, P>(
     items: readonly I[],
@@ -568,6 +573,39 @@ export class ArticlesRepo {
       }
     });
     if (pending.length === 0) return results;
+    let began = false;
+    try {
+      this.ctx.write(() => {
+        began = true;
+        const search: { id: number; content: PreparedContent }[] = [];
+        for (const { index, prepared } of pending) {
+          const stored = store(prepared);
+          results[index] = { ok: true, result: stored.result };
+          if (stored.search) search.push({ id: stored.result.id, content: stored.search });
+        }
+        for (const { id, content } of search) this.writeSearchText(id, content);
+      });
+      return results;
+    } catch (err) {
+      if (!began) throw err; // BEGIN failed (busy, disk full): as saveCapture would.
+    }
+    this.storeIsolated(items, pending, results, store, single);
+    return results;
+  }
+
+  /**
+   * Phase 2 of runBatch with each item in its own savepoint, so that a throw rolls back that
+   * item only. Should writing a search row fail — no known input does, but an item must never
+   * be lost to another's problem — the batch is rolled back and its items are saved one by one
+   * through `single`, which reports each.
+   */
+  private storeIsolated<I, P>(
+    items: readonly I[],
+    pending: readonly { index: number; prepared: P }[],
+    results: BatchItemResult[],
+    store: (prepared: P) => StoredItem,
+    single: (item: I) => SaveResult,
+  ): void {
     let searchPhase = false;
     try {
       this.ctx.write(() => {
@@ -595,9 +633,7 @@ export class ArticlesRepo {
         }
       }
     }
-    return results;
   }
-
 
   private listQuery(req: ListRequest) {
     const limit = clampInt(req.limit, 1, PAGE_MAX, PAGE_DEFAULT);
