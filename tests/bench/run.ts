@@ -105,6 +105,8 @@ try {
     row('search.max_ms', q.max_ms);
     row('search.cjk_p95_ms', q.cjk_p95_ms, 'target ≤ 30');
     row('search.naive_like_p95_ms', q.naive_like_p95_ms, 'LIKE scan baseline');
+    row('search.naive_fts_p95_ms', q.naive_fts_p95_ms, 'one-statement FTS5 baseline: bm25 over every match, snippet() column, exact count');
+    row('search.speedup_vs_naive_fts', q.speedup_vs_naive_fts, 'naive FTS5 p95 / search p95');
   }
   if (only.has('ui')) {
     const skip = uiSkipReason();

@@ -4,19 +4,18 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery } from '../../app/core/query/parse-query.js';
-import { planTextQuery, type PlanAtom } from '../../app/core/query/to-fts5.js';
-import type { QuerySort } from '../../app/core/query/types.js';
+import { planTextQuery } from '../../app/core/query/to-fts5.js';
 import type { Archive } from '../../app/store/archive.js';
-import { filterSql } from '../../app/store/filters.js';
 import { openArchive } from '../../app/store/open-archive.js';
 import { generateText, makeCapture, rng } from '../helpers/make-capture.js';
+import { flatRanking, referenceSql } from '../helpers/reference-search.js';
 
 /**
  * The fast search paths (two-phase ranked page, counts from the index alone, capped counts,
  * the substring scan over migration 0004's index, newest first when no word is informative)
  * must give exactly what the plain one-statement query gives: same ids in the same order, same
- * scores, same total. The reference below is that query, kept verbatim from app/store/search.ts
- * before those changes, plus one rule applied by its own means (flatRanking: when every word
+ * scores, same total. The reference (tests/helpers/reference-search.ts) is that query, kept verbatim
+ * from app/store/search.ts before those changes, plus one rule applied by its own means (flatRanking: when every word
  * is in at least half of the rows, relevance becomes newest first), and run on its own
  * connection to the same archive.
  *
@@ -26,84 +25,6 @@ import { generateText, makeCapture, rng } from '../helpers/make-capture.js';
  * trash and then a big one (both ways of discounting trashed matches), and Japanese text for
  * the trigram index and 1–2 character terms.
  */
-
-const WORDS_BM25 = 'bm25(article_fts, 10.0, 3.0, 2.0, 1.0, 5.0)';
-const TRIGRAM_BM25 = 'bm25(article_trigram, 10.0, 3.0, 1.0)';
-
-/**
- * FTS5 weighs a phrase in n of N rows at its floor (1e-6) when 2n ≥ N: bm25 then has nothing to
- * rank by when that holds for every positive phrase of the ranked MATCH and the query has no
- * other text (search.ts rankingSignal). Counted here the plain way: N the rows of
- * article_search (the index's content, trashed articles included), n a full count per phrase.
- */
-function flatRanking(plan: ReturnType<typeof planTextQuery>): boolean {
-  const phrases = plan.words ? plan.wordPhrases : plan.trigramPhrases;
-  const index = plan.words ? 'article_fts' : 'article_trigram';
-  if (phrases.length === 0 || plan.groups.length > 0 || (plan.words && plan.trigram)) return false;
-  const rows = (reference.prepare('SELECT count(*) AS n FROM article_search').get() as { n: number }).n;
-  const count = (match: string) => (reference.prepare(`SELECT count(*) AS n FROM ${index} WHERE ${index} MATCH ?`).get(match) as { n: number }).n;
-  return rows > 0 && phrases.every((p) => 2 * count(p.match) >= rows);
-}
-
-function referenceSql(input: string): { page: string; count: string; params: unknown[] } {
-  const query = parseQuery(input);
-  const plan = planTextQuery(query);
-  const where: string[] = ['a.deleted_at IS NULL'];
-  const params: unknown[] = [];
-  let from: string;
-  let score: string;
-  if (plan.words) {
-    from = 'article_fts JOIN articles a ON a.id = article_fts.rowid';
-    where.push('article_fts MATCH ?');
-    params.push(plan.words);
-    score = WORDS_BM25;
-    if (plan.trigram) {
-      where.push('a.id IN (SELECT rowid FROM article_trigram WHERE article_trigram MATCH ?)');
-      params.push(plan.trigram);
-    }
-  } else if (plan.trigram) {
-    from = 'article_trigram JOIN articles a ON a.id = article_trigram.rowid';
-    where.push('article_trigram MATCH ?');
-    params.push(plan.trigram);
-    score = TRIGRAM_BM25;
-  } else {
-    from = 'articles a';
-    score = '0.0';
-  }
-  const atomSql = (atom: PlanAtom): string => {
-    if (atom.route === 'words') {
-      params.push(atom.match);
-      return 'a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)';
-    }
-    if (atom.route === 'trigram') {
-      params.push(atom.match);
-      return 'a.id IN (SELECT rowid FROM article_trigram WHERE article_trigram MATCH ?)';
-    }
-    const columns = atom.field === 'title' ? ['title'] : atom.field === 'author' ? ['byline'] : ['title', 'byline', 'cjk_text'];
-    for (let i = 0; i < columns.length; i++) params.push(atom.needle);
-    return `a.id IN (SELECT article_id FROM article_search WHERE ${columns.map((c) => `instr(lower(${c}), lower(?)) > 0`).join(' OR ')})`;
-  };
-  for (const group of plan.groups) where.push(`(${group.map(atomSql).join(' OR ')})`);
-  for (const atom of plan.exclude) where.push(`NOT ${atomSql(atom)}`);
-  const filters = filterSql(query.filters);
-  where.push(...filters.where);
-  params.push(...filters.params);
-  if (query.sort === null && score !== '0.0' && flatRanking(plan)) score = '0.0';
-  const ranked = score !== '0.0';
-  const sort: QuerySort = query.sort === 'relevance' && !ranked ? 'saved' : (query.sort ?? (ranked ? 'relevance' : 'saved'));
-  const order = {
-    relevance: `${score}, a.saved_at DESC, a.id DESC`,
-    published: 'a.published_at DESC, a.id DESC',
-    title: 'a.title COLLATE NOCASE ASC, a.id ASC',
-    saved: 'a.saved_at DESC, a.id DESC',
-  }[sort];
-  const conditions = where.join(' AND ');
-  return {
-    page: `SELECT a.id, -(${score}) AS score FROM ${from} WHERE ${conditions} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    count: `SELECT count(*) AS n FROM ${from} WHERE ${conditions}`,
-    params,
-  };
-}
 
 const JAPANESE = [
   '市立図書館は駅前の再開発にあわせて新しい建物に移転した。',
@@ -162,7 +83,7 @@ const QUERIES = [
 const PAGES: [limit: number, offset: number][] = [[20, 0], [20, 20], [7, 3], [50, 180], [200, 1000], [20, 5000]];
 
 function expectSameAsReference(q: string): void {
-  const sql = referenceSql(q);
+  const sql = referenceSql(reference, q, { flatRule: true });
   const exact = (reference.prepare(sql.count).get(...sql.params) as { n: number }).n;
   for (const [limit, offset] of PAGES) {
     const want = reference.prepare(sql.page).all(...sql.params, limit, offset) as { id: number; score: number }[];
@@ -200,15 +121,15 @@ function expectSameAsReference(q: string): void {
 
 describe('search gives what the one-statement query gave', () => {
   it('the fixture reaches the branches it is meant to', () => {
-    const n = (q: string) => (reference.prepare(referenceSql(q).count).get(...referenceSql(q).params) as { n: number }).n;
+    const n = (q: string) => (reference.prepare(referenceSql(reference, q, { flatRule: true }).count).get(...referenceSql(reference, q, { flatRule: true }).params) as { n: number }).n;
     expect(n('the')).toBeGreaterThan(1000); // more matches than the first candidate batches
     expect(n('tag:rare the')).toBeLessThan(20); // a filter that drops almost every candidate
     expect(n('東京')).toBeGreaterThan(20);
     expect(n('記')).toBeGreaterThan(1000); // a long substring list (the unranked page walks an index)
-    const scores = reference.prepare(referenceSql('archive').page).all(...referenceSql('archive').params, 1000, 0) as { score: number }[];
+    const scores = reference.prepare(referenceSql(reference, 'archive', { flatRule: true }).page).all(...referenceSql(reference, 'archive', { flatRule: true }).params, 1000, 0) as { score: number }[];
     expect(new Set(scores.map((r) => r.score)).size).toBeLessThan(scores.length); // ties exist
     // Both sides of the no-signal rule: all words common, and common words with a rare one.
-    const flat = (q: string) => flatRanking(planTextQuery(parseQuery(q)));
+    const flat = (q: string) => flatRanking(reference, planTextQuery(parseQuery(q)));
     // (Every site name reads "The … Journal"; 1 article in 100 has the tag "rare".)
     expect(['the', 'the journal', 't*', 'the -"the of"', 'journal -the'].map(flat)).toEqual([true, true, true, true, true]);
     expect(['the of', 'the rare', 'the OR rare', '"the library"', '東京 the'].map(flat)).toEqual([false, false, false, false, false]);
