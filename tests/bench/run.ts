@@ -82,7 +82,12 @@ try {
     row('capture.overhead_pct', c.overhead_pct, 'one extraction process vs bare; target ≤ 15');
   }
   const dbPath = opts.archive ?? join(tmp, 'bench.db');
-  if (opts.archive) openArchive(opts.archive).close(); // brings a kept archive to the current schema
+  if (opts.archive) {
+    // Brings a kept archive to the current schema; its size, not --scale, is the run's scale.
+    const kept = openArchive(opts.archive);
+    (results.meta as { scale: number }).scale = opts.scale = kept.stats().articles;
+    kept.close();
+  }
   else if (NEEDS_ARCHIVE.some((s) => only.has(s))) {
     console.error(`store: building an archive of ${opts.scale} articles…`);
     const source = await textSource(corpus);
