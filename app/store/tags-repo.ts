@@ -72,14 +72,7 @@ export class TagsRepo {
 
   /** Every tag used by a live (not trashed) article, with its article count, by name. */
   list(): { tag: string; count: number }[] {
-    return this.ctx
-      .stmt<{ tag: string; count: number }>(
-        `SELECT t.name AS tag, count(*) AS count FROM tags t
-           JOIN article_tags at ON at.tag_id = t.id
-           JOIN articles a ON a.id = at.article_id AND a.deleted_at IS NULL
-          GROUP BY t.id ORDER BY t.name`,
-      )
-      .all();
+    return this.ctx.stmt<{ tag: string; count: number }>(TAG_COUNTS_SQL).all();
   }
 
   /** Drops tags no article uses (after deletions or untagging). */
@@ -108,3 +101,21 @@ export class TagsRepo {
     this.collect();
   }
 }
+
+/**
+ * Live articles per tag, as every link of the tag minus the links of trashed articles: the first
+ * from the (tag_id, article_id) index alone, the second from the trash index. Joining each link to
+ * its article row to test `deleted_at` read every tagged article: 395 ms at 100,000 articles (the
+ * UI's sidebar asks for it on start, and the core answers nothing else meanwhile); this 10 ms.
+ * The trash drives the second part (INDEXED BY, CROSS JOIN): left to itself, in an archive
+ * without statistics the planner walked every link and looked its article up again.
+ */
+export const TAG_COUNTS_SQL = `
+  SELECT t.name AS tag, n.count - coalesce(d.count, 0) AS count
+    FROM (SELECT tag_id, count(*) AS count FROM article_tags GROUP BY tag_id) n
+    JOIN tags t ON t.id = n.tag_id
+    LEFT JOIN (SELECT at.tag_id, count(*) AS count FROM articles a INDEXED BY articles_trash
+                 CROSS JOIN article_tags at ON at.article_id = a.id
+                WHERE a.deleted_at IS NOT NULL GROUP BY at.tag_id) d ON d.tag_id = n.tag_id
+   WHERE n.count - coalesce(d.count, 0) > 0
+   ORDER BY t.name`;

@@ -18,6 +18,8 @@ import { round } from './stats.js';
 export interface MemoryResult {
   pages: number;
   saved: number;
+  /** Pages whose canonical URL an earlier page of the list already had (the corpus cycles). */
+  duplicate: number;
   failed: number;
   seconds: number;
   /** The largest single process at any sample. */
@@ -103,12 +105,13 @@ export async function benchMemory(pages: CorpusPage[], count: number, tmpDir: st
     await server.close();
   }
   const r = JSON.parse(out.trim().split('\n').pop()!) as {
-    saved: number; failed: number; seconds: number; max_delay_ms: number; p99_delay_ms: number;
+    saved: number; duplicate: number; failed: number; seconds: number; max_delay_ms: number; p99_delay_ms: number;
     longest_stall: { ms: number; at_s: number };
   };
   return {
     pages: count,
     saved: r.saved,
+    duplicate: r.duplicate,
     failed: r.failed,
     seconds: round(r.seconds, 1),
     peak_rss_mb: round(peak, 1),

@@ -38,6 +38,7 @@ await pool.close();
 process.stdout.write(
   JSON.stringify({
     saved: summary.saved,
+    duplicate: summary.duplicate,
     failed: summary.failed,
     items: summary.items,
     seconds,

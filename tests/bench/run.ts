@@ -150,7 +150,7 @@ try {
     row(
       'memory.peak_rss_mb',
       m.peak_rss_mb,
-      `largest process (import ${m.peak_main_rss_mb}, extraction ${m.peak_extractor_rss_mb}; all ${m.peak_total_rss_mb}); ${m.saved}/${m.pages} saved in ${m.seconds} s; target ≤ 400`,
+      `largest process (import ${m.peak_main_rss_mb}, extraction ${m.peak_extractor_rss_mb}; all ${m.peak_total_rss_mb}); ${m.saved}/${m.pages} saved (${m.duplicate} duplicates by canonical URL, ${m.failed} failed) in ${m.seconds} s; target ≤ 400`,
     );
     row('eventloop.max_delay_ms', m.eventloop_max_delay_ms, `import process main thread (p99 ${m.eventloop_p99_delay_ms}, longest stall ${m.longest_stall_at_s} s in); target ≤ 50`);
   }

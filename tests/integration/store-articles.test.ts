@@ -8,6 +8,7 @@ import { FolioError } from '../../app/core/errors.js';
 import { assetUrl } from '../../app/core/types.js';
 import type { Archive } from '../../app/store/archive.js';
 import { openArchive } from '../../app/store/open-archive.js';
+import { TAG_COUNTS_SQL } from '../../app/store/tags-repo.js';
 import { makeCapture, makeImageBlob } from '../helpers/make-capture.js';
 
 let dir: string;
@@ -337,6 +338,28 @@ describe('states, tags and the trash', () => {
     archive.purgeDeleted();
     expect(raw<{ name: string }>('SELECT name FROM tags ORDER BY name').map((r) => r.name)).toEqual(['rust']);
     expect(() => archive.setTags(a!, ['x'])).toThrow(/no article/);
+  });
+
+  it('tags are counted from the tag index and the trash, never by reading each tagged article', () => {
+    const ids = seed(6);
+    archive.addTags(ids, ['all']);
+    archive.addTags(ids.slice(0, 2), ['pair']);
+    archive.addTags([ids[5]!], ['last']);
+    archive.deleteArticles([ids[0]!, ids[5]!]);
+    expect(archive.listTags()).toEqual([
+      { tag: 'all', count: 4 },
+      { tag: 'pair', count: 1 },
+    ]);
+    const plan = raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${TAG_COUNTS_SQL}`).map((r) => r.detail);
+    expect(plan).toContain('SCAN article_tags USING COVERING INDEX article_tags_tag');
+    expect(plan).toContain('SEARCH a USING COVERING INDEX articles_trash (deleted_at>?)');
+    expect(plan.filter((d) => /^(SCAN|SEARCH) a USING INTEGER PRIMARY KEY/.test(d))).toEqual([]);
+    archive.restoreArticles([ids[5]!]);
+    expect(archive.listTags()).toEqual([
+      { tag: 'all', count: 5 },
+      { tag: 'last', count: 1 },
+      { tag: 'pair', count: 1 },
+    ]);
   });
 
   it('listSites groups by host without www.', () => {
