@@ -3,7 +3,7 @@ import { parseQuery } from '../core/query/parse-query.js';
 import { planTextQuery, type RankedPhrase, type TextPlan } from '../core/query/to-fts5.js';
 import type { ParsedQuery } from '../core/query/types.js';
 import type { ArticlesRepo } from './articles-repo.js';
-import { BIGRAM_TERMS_SQL, bigramMatch, bigramTailsSql, bigramTermsParams, isBigram, tooManyTerms } from './bigram-lookup.js';
+import { bigramLookup, bigramTerms, isBigram, type IdStatement } from './bigram-lookup.js';
 import type { StoreContext } from './context.js';
 import { buildSearchSql, substringScan, type Ranker, type SearchSql, type SubstringAtom } from './search-sql.js';
 import { hasMarks, highlight, leadOf, snippetAround } from './snippet.js';
@@ -114,9 +114,7 @@ export class SearchRepo {
     const sql = buildSearchSql(query, text, (atom) => {
       const lookup = this.bigramLookup(atom);
       if (lookup) {
-        scans.push(...plan(BIGRAM_TERMS_SQL, bigramTermsParams(atom.needle)));
-        if (lookup.match) scans.push(...plan(BIGRAM_MATCH_SQL, [lookup.match]));
-        scans.push(...plan(lookup.tails.sql, lookup.tails.params));
+        for (const s of [bigramTerms(atom.needle), ...lookup]) scans.push(...plan(s.sql, s.params));
       } else {
         const scan = substringScan(atom);
         scans.push(...plan(scan.sql, scan.params));
@@ -138,26 +136,18 @@ export class SearchRepo {
     const lookup = this.bigramLookup(atom);
     if (lookup) {
       const ids = new Set<number>();
-      const add = (found: unknown[]) => found.forEach((id) => ids.add(id as number));
-      if (lookup.match) add(this.ctx.stmt(BIGRAM_MATCH_SQL).pluck().all(lookup.match));
-      add(this.ctx.stmt(lookup.tails.sql).pluck().all(...lookup.tails.params));
+      for (const s of lookup) for (const id of this.ctx.stmt(s.sql).pluck().all(...s.params)) ids.add(id as number);
       return [...ids];
     }
     const scan = substringScan(atom);
     return this.ctx.stmt(scan.sql).pluck().all(...scan.params) as number[];
   }
 
-  /**
-   * How to find a two-character CJK term from indexes (app/store/bigram-lookup.ts): the MATCH of
-   * the trigram terms that start with it (null: there are none), and the lookup of the columns
-   * that end with it. Null for other terms, or when too many terms start with it.
-   */
-  private bigramLookup(atom: SubstringAtom): { match: string | null; tails: { sql: string; params: string[] } } | null {
+  /** The statements that find a two-character CJK term from indexes (app/store/bigram-lookup.ts); null for other terms. */
+  private bigramLookup(atom: SubstringAtom): IdStatement[] | null {
     if (!isBigram(atom.needle)) return null;
-    const terms = this.ctx.stmt(BIGRAM_TERMS_SQL).pluck().all(...bigramTermsParams(atom.needle)) as string[];
-    if (tooManyTerms(terms)) return null;
-    const tails = bigramTailsSql(atom.field);
-    return { match: bigramMatch(terms, atom.field), tails: { sql: tails.sql, params: Array<string>(tails.columns).fill(atom.needle) } };
+    const terms = bigramTerms(atom.needle);
+    return bigramLookup(atom.needle, atom.field, this.ctx.stmt(terms.sql).pluck().all(...terms.params) as string[]);
   }
 
   private plainPage(sql: SearchSql, limit: number, offset: number): PageRow[] {
@@ -372,8 +362,6 @@ export class SearchRepo {
     return out;
   }
 }
-
-const BIGRAM_MATCH_SQL = 'SELECT rowid FROM article_trigram WHERE article_trigram MATCH ?';
 
 /** The saved date of the `?`-th newest live article (0-based), if there are that many. */
 const NTH_NEWEST_LIVE = 'SELECT saved_at FROM articles WHERE deleted_at IS NULL ORDER BY saved_at DESC, id DESC LIMIT 1 OFFSET ?';

@@ -15,6 +15,6 @@ export function restoreSearchInsertTrigger(db: Database.Database): void {
 
 /** Removes what migration 0007 added (the trigram vocabulary, the column-end indexes): a file as schema 6 left it. */
 export function dropBigramLookup(db: Database.Database): void {
-  db.exec(`DROP TABLE article_trigram_vocab;
+  db.exec(`DROP TABLE article_trigram_vocab; DROP TABLE article_trigram_instances;
     DROP INDEX article_search_title_tail; DROP INDEX article_search_byline_tail; DROP INDEX article_search_cjk_tail;`);
 }

@@ -18,8 +18,8 @@ import { makeCapture } from '../helpers/make-capture.js';
  * The fixture puts terms where the lookup has to be right: at the start, middle and end of a
  * title, a byline and a body; at the end of a run followed by Latin text, by a newline (runs
  * the body had apart) and by nothing; as a whole column (a two-character title); doubled (東京東京);
- * in a trashed article; and after many different characters, for a term followed by dozens of
- * distinct ones.
+ * in a trashed article; and after many different characters: a term followed by dozens of
+ * distinct ones (one MATCH of them all), and one followed by 150 (the index's instance list).
  */
 
 let dir: string;
@@ -38,6 +38,8 @@ const ARTICLES: { title: string; byline?: string; text: string; trash?: boolean 
   { title: 'Trashed one', byline: '東京', text: '東京タワーの話。', trash: true },
   { title: 'Hangul', text: '연구자들은 서울에서 연구했다. 연구' },
   { title: 'Many followers', text: [...FOLLOWERS].map((c) => `東京${c}`).join(' ') },
+  // More followers than one MATCH takes: the lookup reads the index's instance list instead.
+  { title: 'Very many followers', byline: '大阪', text: Array.from({ length: 150 }, (_, i) => `大阪${String.fromCodePoint(0x4e00 + 3 * i)}`).join(' ') },
   { title: 'English only', byline: 'Writer', text: 'No Japanese text here at all.' },
 ];
 
@@ -113,11 +115,20 @@ describe('two-character CJK terms', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('a term followed by many different characters is read from the instance list, with the same answers', () => {
+    expect(archive.explainSearch('大阪')).toContainEqual(expect.stringMatching(/^SCAN article_trigram_instances VIRTUAL TABLE INDEX/));
+    expect(archive.explainSearch('東京')).toContainEqual(expect.stringMatching(/^SCAN article_trigram VIRTUAL TABLE INDEX \d+:M/));
+    const titles = (q: string) => archive.search(q).items.map((h) => h.title).sort();
+    expect(titles('大阪')).toEqual(['Kitchen diaries', 'Train journal', 'Very many followers']);
+    expect(titles('author:大阪')).toEqual(['Very many followers']);
+  });
+
   it('finds a term at the very end of a column, where no trigram starts with it', () => {
     const titles = (q: string) => archive.search(q).items.map((h) => h.title).sort();
     expect(titles('新聞')).toEqual(['Tokyo notes']); // end of the byline 東京新聞
     expect(titles('花子')).toEqual(['東京の図書館']); // end of the byline 田中 花子
-    expect(titles('大阪')).toEqual(['Kitchen diaries', 'Train journal']); // end of a body; a run before English text
+    expect(titles('title:大阪')).toEqual([]);
+    expect(titles('author:大阪')).toEqual(['Very many followers']); // a byline that is the whole term
     expect(titles('title:東京')).toEqual(['東京', '東京の図書館']); // a title that is the whole term
     expect(titles('東京')).not.toContain('Trashed one');
   });

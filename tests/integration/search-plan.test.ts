@@ -70,7 +70,7 @@ function archiveAtSchema<T>(file: string, seed: number, version: number, observe
   for (const index of dropped) raw.exec(`DROP INDEX ${index}`);
   if (version < 7) {
     dropBigramLookup(raw);
-    dropped.push('article_trigram_vocab', 'article_search_title_tail', 'article_search_byline_tail', 'article_search_cjk_tail');
+    dropped.push('article_trigram_vocab', 'article_trigram_instances', 'article_search_title_tail', 'article_search_byline_tail', 'article_search_cjk_tail');
   }
   if (version < 6) restoreSearchInsertTrigger(raw);
   raw.pragma(`user_version = ${version}`);

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VERBATIM_CHAR, bigramMatch, isBigram } from '../../app/store/bigram-lookup.js';
+import { VERBATIM_CHAR, bigramLookup, isBigram } from '../../app/store/bigram-lookup.js';
 
 /**
  * The two-character lookup (app/store/bigram-lookup.ts) reads the trigram index's terms as if
@@ -56,11 +56,29 @@ describe('isBigram', () => {
   });
 });
 
-describe('bigramMatch', () => {
-  it('ORs the quoted terms, limited to the field’s column when there is one', () => {
-    expect(bigramMatch([], null)).toBeNull();
-    expect(bigramMatch(['東京の', '東京"'], null)).toBe('"東京の" OR "東京"""');
-    expect(bigramMatch(['東京の'], 'title')).toBe('{title} : ("東京の")');
-    expect(bigramMatch(['東京の', '東京\n'], 'author')).toBe('{byline} : ("東京の" OR "東京\n")');
+describe('bigramLookup', () => {
+  const sqlOf = (statements: { sql: string }[]) => statements.map((st) => st.sql);
+
+  it('with no index term starting with the needle, only looks for columns that end with it', () => {
+    const [tails, ...rest] = bigramLookup('東京', null, []);
+    expect(rest).toEqual([]);
+    expect(tails!.sql.split(' UNION ALL ')).toHaveLength(3);
+    expect(tails!.params).toEqual(['東京', '東京', '東京']);
+    expect(bigramLookup('東京', 'author', [])[0]!.sql).toMatch(/^SELECT article_id FROM article_search INDEXED BY article_search_byline_tail WHERE/);
+  });
+
+  it('ORs a few terms into one quoted MATCH, limited to the field’s column when there is one', () => {
+    expect(bigramLookup('東京', null, ['東京の', '東京"'])[0]!.params).toEqual(['"東京の" OR "東京"""']);
+    expect(bigramLookup('東京', 'title', ['東京の'])[0]!.params).toEqual(['{title} : ("東京の")']);
+    expect(bigramLookup('東京', 'author', ['東京の', '東京\n'])[0]!.params).toEqual(['{byline} : ("東京の" OR "東京\n")']);
+  });
+
+  it('reads the instance list over the term range when many terms start with the needle', () => {
+    const many = Array.from({ length: 101 }, (_, i) => `東京${String.fromCodePoint(0x4e00 + i)}`);
+    expect(sqlOf(bigramLookup('東京', null, many.slice(0, 100)))[0]).toMatch(/MATCH/);
+    const [instances] = bigramLookup('東京', 'title', many);
+    expect(instances!.sql).toBe('SELECT DISTINCT doc FROM article_trigram_instances WHERE term >= ? AND term <= ? AND col IN (?)');
+    expect(instances!.params).toEqual(['東京', '東京\u{10ffff}', 'title']);
+    expect(bigramLookup('東京', null, many)[0]!.params).toEqual(['東京', '東京\u{10ffff}']);
   });
 });
