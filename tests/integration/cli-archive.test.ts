@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openArchive } from '../../app/store/open-archive.js';
 import type { Archive } from '../../app/store/archive.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
@@ -13,6 +13,11 @@ import { ensureCliBuilt } from '../helpers/cli-build.js';
  * The archive commands end to end: `node bin/folio.js …` on a real temp archive seeded through
  * the store, checking both what is printed and what actually changed in the file.
  */
+
+// A test here starts up to 11 CLI processes in turn, each loading Node and Folio's modules: alone
+// on a slow VM the longest took 18 s, and with the rest of the suite on both cores one passed
+// the default 30 s (a fresh-clone CI run). Time is not what these tests check.
+vi.setConfig({ testTimeout: 120_000 });
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/folio.js');
 const builtIndex = join(root, 'build/app/cli/commands/index.js');
