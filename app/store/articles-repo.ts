@@ -548,7 +548,7 @@ export class ArticlesRepo {
    * Phase 2 first runs without a savepoint per item: a savepoint journals every page its item
    * changes before changing it, ~10 % of the batch's time (3,000 bench articles, 8 alternating
    * rounds: 1,184 → 1,068 µs per article). Should anything fail, that transaction is rolled
-   * back whole and phase 2 runs again with a savepoint per item (storeIsolated), so a failing
+   * back whole and phase 2 runs again with a savepoint per item, so a failing
    * item is still the only one lost; failures that late are rare (an image whose bytes went
    * missing, a search row SQLite refuses), so the batch rarely pays twice.
    */
@@ -577,51 +577,21 @@ export class ArticlesRepo {
     try {
       this.ctx.write(() => {
         began = true;
-        const search: { id: number; content: PreparedContent }[] = [];
-        for (const { index, prepared } of pending) {
-          const stored = store(prepared);
-          results[index] = { ok: true, result: stored.result };
-          if (stored.search) search.push({ id: stored.result.id, content: stored.search });
-        }
-        for (const { id, content } of search) this.writeSearchText(id, content);
+        this.writeSearchRows(this.storeItems(pending, results, store, false));
       });
       return results;
     } catch (err) {
       if (!began) throw err; // BEGIN failed (busy, disk full): as saveCapture would.
     }
-    this.storeIsolated(items, pending, results, store, single);
-    return results;
-  }
-
-  /**
-   * Phase 2 of runBatch with each item in its own savepoint, so that a throw rolls back that
-   * item only. Should writing a search row fail — no known input does, but an item must never
-   * be lost to another's problem — the batch is rolled back and its items are saved one by one
-   * through `single`, which reports each.
-   */
-  private storeIsolated<I, P>(
-    items: readonly I[],
-    pending: readonly { index: number; prepared: P }[],
-    results: BatchItemResult[],
-    store: (prepared: P) => StoredItem,
-    single: (item: I) => SaveResult,
-  ): void {
+    // Again, each item in its own savepoint. Should writing a search row fail — no known input
+    // does, but an item must never be lost to another's problem — the batch is rolled back and
+    // its items are saved one by one through `single`, which reports each.
     let searchPhase = false;
     try {
       this.ctx.write(() => {
-        const search: { id: number; content: PreparedContent }[] = [];
-        for (const { index, prepared } of pending) {
-          try {
-            // Nested in the batch transaction, ctx.write is a SAVEPOINT: a throw rolls back this item only.
-            const stored = this.ctx.write(() => store(prepared));
-            results[index] = { ok: true, result: stored.result };
-            if (stored.search) search.push({ id: stored.result.id, content: stored.search });
-          } catch (err) {
-            results[index] = { ok: false, error: asFolioError(err) };
-          }
-        }
+        const search = this.storeItems(pending, results, store, true);
         searchPhase = true;
-        for (const { id, content } of search) this.writeSearchText(id, content);
+        this.writeSearchRows(search);
       });
     } catch (err) {
       if (!searchPhase) throw err; // BEGIN or COMMIT failed (busy, disk full): as saveCapture would.
@@ -633,6 +603,37 @@ export class ArticlesRepo {
         }
       }
     }
+    return results;
+  }
+
+  /**
+   * Stores the prepared items inside the current transaction, recording each one's result, and
+   * returns the search rows they deferred. `isolate`: each item in a savepoint of its own (nested
+   * in the transaction, ctx.write is a SAVEPOINT), so a throw fails that item only; otherwise a
+   * throw ends the whole call.
+   */
+  private storeItems<P>(
+    pending: readonly { index: number; prepared: P }[],
+    results: BatchItemResult[],
+    store: (prepared: P) => StoredItem,
+    isolate: boolean,
+  ): { id: number; content: PreparedContent }[] {
+    const search: { id: number; content: PreparedContent }[] = [];
+    for (const { index, prepared } of pending) {
+      try {
+        const stored = isolate ? this.ctx.write(() => store(prepared)) : store(prepared);
+        results[index] = { ok: true, result: stored.result };
+        if (stored.search) search.push({ id: stored.result.id, content: stored.search });
+      } catch (err) {
+        if (!isolate) throw err;
+        results[index] = { ok: false, error: asFolioError(err) };
+      }
+    }
+    return search;
+  }
+
+  private writeSearchRows(rows: readonly { id: number; content: PreparedContent }[]): void {
+    for (const { id, content } of rows) this.writeSearchText(id, content);
   }
 
   private listQuery(req: ListRequest) {
