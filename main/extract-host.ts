@@ -4,7 +4,7 @@
  * first message from main carries the MessagePort to the core, and every request arrives there.
  */
 import type { MessagePortMain, ParentPort } from 'electron';
-import type { ExtractReply, ExtractRequest } from '../app/capture/extract-protocol.js';
+import type { ExtractorMessage, ExtractRequest } from '../app/capture/extract-protocol.js';
 import { serveExtraction } from '../app/capture/extract-service.js';
 
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
@@ -17,7 +17,7 @@ parentPort.once('message', (event) => {
   const port: MessagePortMain | undefined = event.ports[0];
   if (!port) process.exit(2);
   serveExtraction({
-    post: (reply: ExtractReply) => port.postMessage(reply),
+    post: (reply: ExtractorMessage) => port.postMessage(reply),
     onMessage: (fn) => port.on('message', (e) => fn(e.data as ExtractRequest)),
   });
   // The core going away closes the port: nothing is left to do here.

@@ -1,5 +1,5 @@
 import type { ExtractorExit, ExtractorLauncher, ExtractorProcess } from '../app/capture/extract-process.js';
-import type { ExtractReply, ExtractRequest } from '../app/capture/extract-protocol.js';
+import type { ExtractorMessage, ExtractRequest } from '../app/capture/extract-protocol.js';
 import type { HostToMain, MainToHost } from './host-protocol.js';
 
 /** What the core needs of a MessagePort (Electron's MessagePortMain has this shape). */
@@ -30,13 +30,13 @@ export function brokeredExtractors(toMain: (message: HostToMain) => void): {
     let port: PortLike | null = null;
     let ended = false;
     const waiting: ExtractRequest[] = [];
-    const messageListeners: ((reply: ExtractReply) => void)[] = [];
+    const messageListeners: ((reply: ExtractorMessage) => void)[] = [];
     const exitListeners: ((exit: ExtractorExit) => void)[] = [];
     live.set(id, {
       attach(p) {
         port = p;
         p.on('message', (event) => {
-          for (const fn of messageListeners) fn(event.data as ExtractReply);
+          for (const fn of messageListeners) fn(event.data as ExtractorMessage);
         });
         p.start();
         for (const request of waiting.splice(0)) p.postMessage(request);

@@ -3,7 +3,7 @@
  * `folio serve`, tests and benchmarks; the desktop app starts Electron utility processes
  * instead, main/extract-host.ts). Requests and replies travel over the IPC channel.
  */
-import type { ExtractReply, ExtractRequest } from './extract-protocol.js';
+import type { ExtractorMessage, ExtractRequest } from './extract-protocol.js';
 import { serveExtraction } from './extract-service.js';
 
 if (!process.send) {
@@ -15,6 +15,6 @@ process.title = 'folio-extract';
 process.on('disconnect', () => process.exit(0));
 
 serveExtraction({
-  post: (reply: ExtractReply) => process.send!(reply),
+  post: (reply: ExtractorMessage) => process.send!(reply),
   onMessage: (fn) => process.on('message', (message) => fn(message as ExtractRequest)),
 });

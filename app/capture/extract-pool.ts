@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { FolioError, type FolioErrorCode } from '../core/errors.js';
 import type { Extraction } from '../core/types.js';
-import type { ExtractRequest, ExtractResult, ExtractReply } from './extract-protocol.js';
+import type { ExtractRequest, ExtractResult, ExtractReply, ExtractorMessage } from './extract-protocol.js';
 import { forkExtractor, type ExtractorExit, type ExtractorLauncher, type ExtractorProcess } from './extract-process.js';
 import type { ImageDom } from './images.js';
 
@@ -27,7 +27,8 @@ import type { ImageDom } from './images.js';
  */
 export interface ExtractPoolOptions {
   processes?: number; // default: min(available cores, 4)
-  timeoutMs?: number; // per page, from when a process takes it; default 30 s
+  timeoutMs?: number; // per page, from when a started process takes it; default 30 s
+  startTimeoutMs?: number; // for a new process to load jsdom and say it is ready; default 60 s
   maxHeapMb?: number; // per process old-generation cap, default 512 MB
   semiSpaceMb?: number; // per process V8 semi-space size, default 8 MB (see below)
   idleMs?: number; // a process with nothing to do for this long ends, default 60 s
@@ -72,6 +73,8 @@ interface Slot {
   proc: ExtractorProcess;
   job: Job | null;
   served: number;
+  /** Whether the process has loaded what extraction needs (ExtractorReady). */
+  ready: boolean;
   timer?: NodeJS.Timeout;
   idleTimer?: NodeJS.Timeout;
   exited: Promise<void>;
@@ -80,6 +83,7 @@ interface Slot {
 export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool {
   const size = options.processes ?? Math.max(1, Math.min(availableParallelism(), 4));
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const maxHeapMb = options.maxHeapMb ?? 512;
   const idleMs = options.idleMs ?? 60_000;
   const pagesPerProcess = options.pagesPerProcess ?? 2_000;
@@ -93,8 +97,21 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
   function start(): Slot {
     const proc = launcher(limits);
     let exitedResolve!: () => void;
-    const slot: Slot = { proc, job: null, served: 0, exited: new Promise((r) => (exitedResolve = r)) };
-    proc.onMessage((reply) => finish(slot, reply));
+    const slot: Slot = { proc, job: null, served: 0, ready: false, exited: new Promise((r) => (exitedResolve = r)) };
+    proc.onMessage((message) => ('ready' in message ? becameReady(slot) : finish(slot, message)));
+    // Start-up has its own limit, apart from the page's: loading jsdom took over 3 s here on a
+    // busy 2-core machine, and a 3 s page limit then failed a one-line page.
+    slot.timer = setTimeout(() => {
+      const job = slot.job;
+      retire(slot);
+      job?.reject(
+        new FolioError(
+          'EXTRACT_FAILED',
+          `${job.label}: the extraction process did not start within ${Math.round(startTimeoutMs / 1000)} s; the machine may be overloaded — try again`,
+        ),
+      );
+      pump();
+    }, startTimeoutMs);
     proc.onExit((exit) => {
       slots.delete(slot);
       clearTimeout(slot.timer);
@@ -124,6 +141,18 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
     job.id = nextId++;
     slot.job = job;
     slot.proc.keepAlive(true);
+    if (slot.ready) startPageTimer(slot, job);
+    slot.proc.send({ ...job.task, id: job.id } as ExtractRequest);
+  }
+
+  function becameReady(slot: Slot): void {
+    if (slot.ready) return;
+    slot.ready = true;
+    clearTimeout(slot.timer);
+    if (slot.job) startPageTimer(slot, slot.job);
+  }
+
+  function startPageTimer(slot: Slot, job: Job): void {
     slot.timer = setTimeout(() => {
       retire(slot);
       job.reject(
@@ -133,7 +162,6 @@ export function createExtractPool(options: ExtractPoolOptions = {}): ExtractPool
         ),
       );
     }, timeoutMs);
-    slot.proc.send({ ...job.task, id: job.id } as ExtractRequest);
   }
 
   function finish(slot: Slot, reply: ExtractReply): void {

@@ -4,7 +4,7 @@ import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { FolioError } from '../core/errors.js';
 import { childStderr } from '../core/v8-out-of-memory.js';
-import type { ExtractReply, ExtractRequest } from './extract-protocol.js';
+import type { ExtractorMessage, ExtractRequest } from './extract-protocol.js';
 
 /**
  * One extraction process as the pool sees it, whatever started it: a Node child process
@@ -15,7 +15,7 @@ export interface ExtractorProcess {
   /** Its process id, where the launcher knows it. */
   readonly pid?: number;
   send(request: ExtractRequest): void;
-  onMessage(fn: (reply: ExtractReply) => void): void;
+  onMessage(fn: (message: ExtractorMessage) => void): void;
   /** Called once when the process has ended; `detail` says why when it is known (e.g. out of memory). */
   onExit(fn: (exit: ExtractorExit) => void): void;
   kill(): void;
@@ -69,7 +69,7 @@ export const forkExtractor: ExtractorLauncher = (limits) => {
     send: (request) => {
       if (!exited) child.send(request);
     },
-    onMessage: (fn) => child.on('message', (message) => fn(message as ExtractReply)),
+    onMessage: (fn) => child.on('message', (message) => fn(message as ExtractorMessage)),
     onExit: (fn) => exitListeners.push(fn),
     kill: () => {
       if (!exited) child.kill('SIGKILL');

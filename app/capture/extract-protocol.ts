@@ -17,3 +17,15 @@ export type ExtractReply =
   | { id: number; ok: true; value: ExtractResult[keyof ExtractResult] }
   /** `code` is a FolioError code when the page failed for a known reason (e.g. EXTRACT_FAILED). */
   | { id: number; ok: false; error: { message: string; code?: string } };
+
+/**
+ * Sent once by a new extraction process when it has loaded what extraction needs (jsdom,
+ * Readability, DOMPurify: ~1 s alone, several seconds on a busy 2-core machine). The pool starts
+ * a page's time limit only from then, so a slow start is not charged to the first page.
+ */
+export interface ExtractorReady {
+  ready: true;
+}
+
+/** Everything an extraction process sends the pool. */
+export type ExtractorMessage = ExtractReply | ExtractorReady;

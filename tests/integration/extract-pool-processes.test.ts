@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createExtractPool, type ExtractPool, type ExtractPoolOptions } from '../../app/capture/extract-pool.js';
 import { forkExtractor, type ExtractorLauncher, type ExtractorProcess } from '../../app/capture/extract-process.js';
+import type { ExtractorMessage } from '../../app/capture/extract-protocol.js';
 
 /**
  * The extraction pool's processes (child_process.fork, as the CLI and `folio serve` use): a page
@@ -16,13 +17,13 @@ const SMALL = `<html><head><title>Small page</title></head><body><article><h1>Sm
 /** 150,000 paragraphs (~6 MB): its trees need far more than 48 MB of heap. */
 const HUGE = `<html><head><title>Huge</title></head><body><article>${Array.from({ length: 150_000 }, (_, i) => `<p class="c${i}">paragraph ${i} <b>x</b></p>`).join('')}</article></body></html>`;
 
-/** forkExtractor, keeping a handle on each process started. */
-function recordingLauncher(): { launcher: ExtractorLauncher; started: ExtractorProcess[] } {
+/** `base` (forkExtractor unless given), keeping a handle on each process started. */
+function recordingLauncher(base: ExtractorLauncher = forkExtractor): { launcher: ExtractorLauncher; started: ExtractorProcess[] } {
   const started: ExtractorProcess[] = [];
   return {
     started,
     launcher: (limits) => {
-      const proc = forkExtractor(limits);
+      const proc = base(limits);
       started.push(proc);
       return proc;
     },
@@ -31,7 +32,7 @@ function recordingLauncher(): { launcher: ExtractorLauncher; started: ExtractorP
 
 /** Runs `use` on a pool whose processes are recorded in `started`, closing the pool afterwards. */
 async function withPool(options: ExtractPoolOptions, use: (pool: ExtractPool, started: ExtractorProcess[]) => Promise<void>): Promise<void> {
-  const { launcher, started } = recordingLauncher();
+  const { launcher, started } = recordingLauncher(options.launcher);
   const pool = createExtractPool({ ...options, launcher });
   try {
     await use(pool, started);
@@ -40,7 +41,55 @@ async function withPool(options: ExtractPoolOptions, use: (pool: ExtractPool, st
   }
 }
 
+/**
+ * forkExtractor whose processes seem to start slowly: each one's "ready" reaches the pool
+ * `delayMs` late (never, when null), and anything it answers meanwhile waits behind it, as it
+ * would behind a slow start.
+ */
+function slowStartLauncher(delayMs: number | null): ExtractorLauncher {
+  return (limits) => {
+    const proc = forkExtractor(limits);
+    return {
+      ...proc,
+      onMessage: (fn) => {
+        let held: ExtractorMessage[] | null = [];
+        proc.onMessage((message) => {
+          if (held === null) fn(message);
+          else if (!('ready' in message)) held.push(message);
+          else if (delayMs !== null) {
+            setTimeout(() => {
+              fn(message);
+              for (const m of held!) fn(m);
+              held = null;
+            }, delayMs);
+          }
+        });
+      },
+    };
+  };
+}
+
 describe.runIf(existsSync(builtChild))('extraction processes', () => {
+  it("a process's start-up is not charged to its first page's time limit", async () => {
+    // A 1 s page limit and a start that takes 2 s: the page itself takes a few milliseconds.
+    await withPool({ processes: 1, timeoutMs: 1000, launcher: slowStartLauncher(2000) }, async (pool) => {
+      expect((await pool.extract(SMALL, 'http://127.0.0.1/first')).title).toBe('Small page');
+    });
+  }, 60_000);
+
+  it('a process that never says it is ready fails its page with the start-up limit named, and the pool goes on', async () => {
+    let launches = 0;
+    const neverReadyFirst: ExtractorLauncher = (limits) => (launches++ === 0 ? slowStartLauncher(null)(limits) : forkExtractor(limits));
+    await withPool({ processes: 1, startTimeoutMs: 2000, launcher: neverReadyFirst }, async (pool) => {
+      await expect(pool.extract(SMALL, 'http://127.0.0.1/stuck')).rejects.toMatchObject({
+        code: 'EXTRACT_FAILED',
+        message: expect.stringMatching(/^http:\/\/127\.0\.0\.1\/stuck: the extraction process did not start within 2 s/),
+      });
+      expect((await pool.extract(SMALL, 'http://127.0.0.1/next')).title).toBe('Small page');
+      expect(launches).toBe(2);
+    });
+  }, 60_000);
+
   it('a page over the heap cap fails with the cap named; the pool starts a new process for the next page', async () => {
     await withPool({ processes: 1, maxHeapMb: 48 }, async (pool, started) => {
       await expect(pool.extract(HUGE, 'http://127.0.0.1/huge')).rejects.toMatchObject({
