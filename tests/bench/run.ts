@@ -133,6 +133,8 @@ try {
     results.export = e;
     row('export.articles_per_s', e.articles_per_s, 'Markdown; target ≥ 500');
     row('export.baseline_read_per_s', e.baseline_read_per_s, 'iterateArticles alone');
+    row('export.baseline_write_per_s', e.baseline_write_per_s, "the export's files written bare (mkdirSync + writeFileSync)");
+    row('export.pct_of_bare_writes', e.pct_of_bare_writes, 'export rate / bare-write rate × 100');
   }
   if (only.has('import')) {
     console.error(`import: ${opts.importItems} bookmarks, --no-fetch × ${opts.repeats} runs…`);
