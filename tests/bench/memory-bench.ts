@@ -36,6 +36,11 @@ export interface MemoryResult {
   eventloop_p99_delay_ms: number;
   /** Seconds into the import of the longest gap between 10 ms timer ticks. */
   longest_stall_at_s: number;
+  /** The main thread's time on a CPU / waiting for one during that stall (Linux; else null). */
+  longest_stall_on_cpu_ms: number | null;
+  longest_stall_runqueue_ms: number | null;
+  /** The most CPU the main thread spent between two 10 ms ticks: our own longest unbroken run. */
+  max_on_cpu_between_ticks_ms: number | null;
 }
 
 const SAMPLE_MS = 50;
@@ -106,7 +111,8 @@ export async function benchMemory(pages: CorpusPage[], count: number, tmpDir: st
   }
   const r = JSON.parse(out.trim().split('\n').pop()!) as {
     saved: number; duplicate: number; failed: number; seconds: number; max_delay_ms: number; p99_delay_ms: number;
-    longest_stall: { ms: number; at_s: number };
+    longest_stall: { ms: number; at_s: number; on_cpu_ms: number | null; runqueue_ms: number | null };
+    max_on_cpu_between_ticks_ms: number | null;
   };
   return {
     pages: count,
@@ -123,5 +129,8 @@ export async function benchMemory(pages: CorpusPage[], count: number, tmpDir: st
     eventloop_max_delay_ms: round(r.max_delay_ms, 1),
     eventloop_p99_delay_ms: round(r.p99_delay_ms, 1),
     longest_stall_at_s: round(r.longest_stall.at_s, 1),
+    longest_stall_on_cpu_ms: r.longest_stall.on_cpu_ms === null ? null : round(r.longest_stall.on_cpu_ms, 1),
+    longest_stall_runqueue_ms: r.longest_stall.runqueue_ms === null ? null : round(r.longest_stall.runqueue_ms, 1),
+    max_on_cpu_between_ticks_ms: r.max_on_cpu_between_ticks_ms === null ? null : round(r.max_on_cpu_between_ticks_ms, 1),
   };
 }

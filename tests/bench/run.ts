@@ -148,13 +148,26 @@ try {
     console.error(`memory: importing ${opts.memoryPages} pages from a local server…`);
     const m = await benchMemory(pages, opts.memoryPages, tmp);
     results.memory = m;
-    results.eventloop = { max_delay_ms: m.eventloop_max_delay_ms, p99_delay_ms: m.eventloop_p99_delay_ms };
+    results.eventloop = {
+      max_delay_ms: m.eventloop_max_delay_ms,
+      p99_delay_ms: m.eventloop_p99_delay_ms,
+      longest_stall_on_cpu_ms: m.longest_stall_on_cpu_ms,
+      longest_stall_runqueue_ms: m.longest_stall_runqueue_ms,
+      max_on_cpu_between_ticks_ms: m.max_on_cpu_between_ticks_ms,
+    };
     row(
       'memory.peak_rss_mb',
       m.peak_rss_mb,
       `largest process (import ${m.peak_main_rss_mb}, extraction ${m.peak_extractor_rss_mb}; all ${m.peak_total_rss_mb}); ${m.saved}/${m.pages} saved (${m.duplicate} duplicates by canonical URL, ${m.failed} failed) in ${m.seconds} s; target ≤ 400`,
     );
     row('eventloop.max_delay_ms', m.eventloop_max_delay_ms, `import process main thread (p99 ${m.eventloop_p99_delay_ms}, longest stall ${m.longest_stall_at_s} s in); target ≤ 50`);
+    if (m.max_on_cpu_between_ticks_ms !== null) {
+      row(
+        'eventloop.max_on_cpu_between_ticks_ms',
+        m.max_on_cpu_between_ticks_ms,
+        `main thread's longest run on a CPU without a tick; the longest stall was ${m.longest_stall_on_cpu_ms} ms on a CPU, ${m.longest_stall_runqueue_ms} ms waiting for one, the rest blocked or paused`,
+      );
+    }
   }
 } finally {
   if (opts.keepArchive && !opts.archive && existsSync(join(tmp, 'bench.db'))) copyFileSync(join(tmp, 'bench.db'), opts.keepArchive);
