@@ -24,6 +24,11 @@ export interface CaptureOptions {
    * work leaves the calling thread. Default: `extractArticle` in this thread.
    */
   extract?: (html: string, pageUrl: string) => Extraction | Promise<Extraction>;
+  /**
+   * Compress the original HTML for the archive while the page is cleaned (Capture.originalCompressed),
+   * on libuv's thread pool. For callers that store the capture (the queue); default false.
+   */
+  compressOriginal?: boolean;
 }
 
 export const RENDER_MODES: readonly RenderMode[] = ['auto', 'never', 'always'];

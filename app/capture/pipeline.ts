@@ -7,8 +7,17 @@
  *   file: read + decode → inline folder images → extract → images
  */
 import { existsSync } from 'node:fs';
+import { compressTextAsync } from '../core/compress.js';
 import { asFolioError, FolioError } from '../core/errors.js';
-import { assetUrl, type Capture, type CapturedImage, type Extraction, type ImageBlob, type RenderMode } from '../core/types.js';
+import {
+  assetUrl,
+  type Capture,
+  type CapturedImage,
+  type CompressedText,
+  type Extraction,
+  type ImageBlob,
+  type RenderMode,
+} from '../core/types.js';
 import type { CaptureOptions } from './capture-options.js';
 import { findChromium, noBrowserMessage } from './chromium.js';
 import { extractArticle } from './extract.js';
@@ -53,6 +62,7 @@ async function captureUrl(input: string, options: CaptureOptions, fetchedAt: str
   const extract = extractorOf(options);
   const fetchOptions = resolveFetchOptions({ ...options.fetch, signal: options.signal ?? options.fetch?.signal });
   const page = await fetchPage(input, fetchOptions);
+  let original = compressInBackground(page.html, options);
   const mode: RenderMode = options.render ?? 'auto';
   const warnings: string[] = [];
 
@@ -86,6 +96,7 @@ async function captureUrl(input: string, options: CaptureOptions, fetchedAt: str
     } else if (mode === 'always' || !extraction || attempt.extraction.text.length > extraction.text.length) {
       extraction = attempt.extraction;
       sourceHtml = attempt.html;
+      original = compressInBackground(sourceHtml, options);
       pageUrl = attempt.finalUrl;
       rendered = true;
       warnings.push(...attempt.warnings);
@@ -112,6 +123,7 @@ async function captureUrl(input: string, options: CaptureOptions, fetchedAt: str
     extraImages: [],
     rendered,
     originalHtml: sourceHtml,
+    originalCompressed: await original,
     fetchedAt,
     warnings,
   });
@@ -120,6 +132,7 @@ async function captureUrl(input: string, options: CaptureOptions, fetchedAt: str
 async function captureLocalFile(input: string, options: CaptureOptions, fetchedAt: string): Promise<CaptureResult> {
   const extract = extractorOf(options);
   const page = await readLocalPage(input, { maxBytes: options.fetch?.maxBytes });
+  const original = compressInBackground(page.html, options);
   const prepared = await prepareLocalPage(page, { perImageMaxBytes: options.images?.perImageMaxBytes });
   const warnings: string[] = [];
   if (options.render === 'always') {
@@ -149,9 +162,21 @@ async function captureLocalFile(input: string, options: CaptureOptions, fetchedA
     extraImages: prepared.failures,
     rendered: false,
     originalHtml: page.html,
+    originalCompressed: await original,
     fetchedAt,
     warnings,
   });
+}
+
+/**
+ * Starts compressing the original for the archive on libuv's thread pool when the caller will
+ * store it (compressOriginal), to run while the page is cleaned and its images download.
+ * Resolves to undefined when not asked for, or should compression fail (the store then
+ * compresses itself); never rejects, so a capture that fails first leaves nothing unhandled.
+ */
+function compressInBackground(html: string, options: CaptureOptions): Promise<CompressedText | undefined> {
+  if (!options.compressOriginal || !html) return Promise.resolve(undefined);
+  return compressTextAsync(html).catch(() => undefined);
 }
 
 function extractorOf(options: CaptureOptions): (html: string, url: string) => Promise<Extraction> {
@@ -238,6 +263,7 @@ interface Parts {
   extraImages: CapturedImage[];
   rendered: boolean;
   originalHtml: string;
+  originalCompressed: CompressedText | undefined;
   fetchedAt: string;
   warnings: string[];
 }
@@ -260,6 +286,7 @@ function assemble(p: Parts): CaptureResult {
     images,
     rendered: p.rendered,
     originalHtml: p.originalHtml,
+    ...(p.originalCompressed ? { originalCompressed: p.originalCompressed } : {}),
     fetchedAt: p.fetchedAt,
   };
   return { capture, blobs: p.localized.blobs };

@@ -54,7 +54,20 @@ export interface Capture extends Extraction {
   rendered: boolean;
   /** The page's original HTML as decoded (kept compressed in the archive). */
   originalHtml: string;
+  /**
+   * originalHtml already compressed as the archive keeps it (CaptureOptions.compressOriginal),
+   * so saving does not compress it on the calling thread. Without it the store compresses.
+   */
+  originalCompressed?: CompressedText;
   fetchedAt: string; // ISO 8601
+}
+
+/** Text as the archive keeps it, compressed (app/core/compress.ts makes and reads it). */
+export interface CompressedText {
+  codec: 'br' | 'gzip' | 'identity';
+  data: Uint8Array;
+  /** Uncompressed size in bytes (UTF-8). */
+  bytes: number;
 }
 
 /** Images in stored article HTML are referenced by this scheme + their SHA-256. */

@@ -247,6 +247,8 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
       ...base,
       render: job.options.render ?? base.render,
       signal,
+      // The queue stores what it captures: compress the original off the event loop meanwhile.
+      compressOriginal: true,
       extract: options.extractPool ? (html, url) => options.extractPool!.extract(html, url) : base.extract,
       images: options.extractPool ? { ...base.images, dom: options.extractPool.imageDom } : base.images,
     };

@@ -4,7 +4,7 @@ import { unspacedRuns } from '../core/query/scripts.js';
 import type { Capture, Extractor, ImageBlob } from '../core/types.js';
 import { ASSET_SCHEME } from '../core/types.js';
 import { cleanUrl, siteHost, stripCredentials, tryNormalizeUrl } from '../core/url-normalize.js';
-import { compressText, decompressText, type Compressed } from './compress.js';
+import { compressText, decompressText, type Compressed } from '../core/compress.js';
 import type { StoreContext } from './context.js';
 import { filterSql, listFilters } from './filters.js';
 import { ImagesRepo, prepareImages, type PreparedImages } from './images-repo.js';
@@ -880,10 +880,22 @@ function prepareCapture(capture: Capture, blobs: readonly ImageBlob[], keys: str
     html: cleanText(capture.html ?? ''),
     text: cleanText(capture.text ?? ''),
     warnings: capture.warnings ?? [],
-    source: capture.originalHtml ? compressText(capture.originalHtml) : null,
+    source: capture.originalHtml ? originalSource(capture) : null,
     images,
     leadImage: leadImageSha(capture, images),
   };
+}
+
+/**
+ * The original HTML as stored: compressed during capture when the capture brings it (and it is
+ * the compression of this very text, by size), else compressed here.
+ */
+function originalSource(capture: Capture): Compressed {
+  const ready = capture.originalCompressed;
+  if (ready && ready.bytes === Buffer.byteLength(capture.originalHtml, 'utf8')) {
+    return { ...ready, data: Buffer.from(ready.data.buffer, ready.data.byteOffset, ready.data.byteLength) };
+  }
+  return compressText(capture.originalHtml);
 }
 
 /**

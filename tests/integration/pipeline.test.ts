@@ -5,6 +5,7 @@ import { extractArticle } from '../../app/capture/extract.js';
 import { createExtractPool } from '../../app/capture/extract-pool.js';
 import { captureOptionsFromFlags, parsePositiveInteger, parseRenderMode } from '../../app/capture/capture-options.js';
 import { captureInput, looksLikeAppShell, whyRender } from '../../app/capture/pipeline.js';
+import { decompressText } from '../../app/core/compress.js';
 import type { Extraction } from '../../app/core/types.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { pngBytes } from '../helpers/image-bytes.js';
@@ -46,6 +47,16 @@ describe('captureInput over HTTP', () => {
     expect(server.requests.some((r) => r.path === '/images/photo1.jpg')).toBe(true);
     // No og:image here: the lead image is the first article image, already stored.
     expect(capture.leadImage).toMatch(/^folio-asset:[0-9a-f]{64}$/);
+  });
+
+  it('compresses the original for the archive during capture only when asked (compressOriginal)', async () => {
+    const plain = await captureInput(server.url('/article'), { render: 'never' });
+    expect(plain.capture.originalCompressed).toBeUndefined();
+    const { capture } = await captureInput(server.url('/article'), { render: 'never', compressOriginal: true });
+    const packed = capture.originalCompressed!;
+    expect(packed.codec).toBe('br');
+    expect(packed.bytes).toBe(Buffer.byteLength(capture.originalHtml));
+    expect(decompressText(packed.codec, packed.data)).toBe(capture.originalHtml);
   });
 
   it('passes fetch failures through with their codes', async () => {

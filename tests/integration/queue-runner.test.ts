@@ -123,6 +123,8 @@ describe('queue runner over a real server', () => {
     for (const i of [0, 2, 4, 5]) expect(job(i)).toMatchObject({ status: 'saved', attempts: 1, error: null });
     expect(archive.getArticle(job(0).articleId!)!.title).toBe('Harbour Walls In Winter');
     expect(archive.getArticle(job(0).articleId!)!.tags).toEqual(['batch']);
+    // The original page, compressed during capture (compressOriginal), comes back exactly.
+    expect(archive.getOriginalHtml(job(0).articleId!)).toBe(articlePage('Harbour Walls In Winter', 2));
 
     // Duplicate by normalised URL: found before fetching, the batch's tag added to it.
     expect(job(6)).toMatchObject({ status: 'duplicate', articleId: preId });

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../app/core/contract.js';
 import { FolioError } from '../../app/core/errors.js';
+import { compressText, compressTextAsync } from '../../app/core/compress.js';
 import { assetUrl } from '../../app/core/types.js';
 import type { Archive } from '../../app/store/archive.js';
 import { openArchive } from '../../app/store/open-archive.js';
@@ -83,6 +84,24 @@ describe('saving and reading', () => {
     expect(stored!.codec).toBe('br');
     expect(stored!.bytes).toBe(Buffer.byteLength(big));
     expect(stored!.len).toBeLessThan(stored!.bytes / 20);
+  });
+
+  it('stores an original compressed during capture as it is, and compresses one whose compression does not match', async () => {
+    const page = `<html><body>${'<p>Harbour walls and winter light.</p>'.repeat(500)}</body></html>`;
+    const ready = await compressTextAsync(page);
+    // The thread pool's bytes are compressText's bytes: the archive holds the same either way.
+    expect(Buffer.compare(ready.data, compressText(page).data)).toBe(0);
+    // A marker byte the store could only have taken from originalCompressed, not made itself.
+    const marked = { ...ready, data: Buffer.concat([ready.data, Buffer.from([0])]) };
+    const a = makeCapture({ seed: 21, originalHtml: page });
+    const { id } = archive.saveCapture({ ...a.capture, originalCompressed: marked }, a.blobs);
+    const [kept] = raw<{ len: number }>('SELECT length(data) AS len FROM article_sources WHERE article_id = ?', id);
+    expect(kept!.len).toBe(marked.data.length);
+
+    // Another page's compression (a caller's mistake) is not stored under this page.
+    const other = makeCapture({ seed: 22, originalHtml: `${page}<!-- another page -->` });
+    const second = archive.saveCapture({ ...other.capture, originalCompressed: ready }, other.blobs);
+    expect(archive.getOriginalHtml(second.id)).toBe(`${page}<!-- another page -->`);
   });
 
   it('applies import options: saved date, states', () => {
