@@ -13,7 +13,8 @@ import type { RunningCore } from './host-server.js';
  * extraction processes are utility processes too, started by main through `launcher`.
  */
 export async function startCore(archivePath: string, options: { launcher?: ExtractorLauncher } = {}): Promise<RunningCore> {
-  const archive = openArchive(archivePath);
+  // Long-lived, answering the window while it saves: WAL checkpoints run on a thread of their own.
+  const archive = openArchive(archivePath, { backgroundCheckpoints: true });
   const events = createEventBus();
   const extractPool = createExtractPool({ launcher: options.launcher });
   const runner = createQueueRunner({ archive, events, extractPool });

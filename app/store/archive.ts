@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import type { ArchiveStats, ArticleDetail, ArticleFlags, ArticleSummary, ListPage, ListRequest } from '../core/article.js';
 import type { Settings } from '../core/contract.js';
 import type { Capture, ImageBlob } from '../core/types.js';
@@ -34,6 +35,7 @@ export class Archive {
   private readonly searchRepo: SearchRepo;
   private readonly settings: SettingsRepo;
   private closed = false;
+  private checkpointer: Checkpointer | null = null;
 
   /** Use openArchive(); this constructor expects a connection already checked and migrated. */
   constructor(
@@ -54,6 +56,7 @@ export class Archive {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.checkpointer?.stop();
     if (!this.readonly) {
       try {
         this.db.pragma('optimize');
@@ -62,6 +65,12 @@ export class Archive {
       }
     }
     this.db.close();
+  }
+
+  /** Checkpoints the WAL from a thread of its own from now on (openArchive's backgroundCheckpoints). */
+  checkpointInBackground(opts: { intervalMs?: number } = {}): void {
+    if (this.readonly || this.closed || this.checkpointer) return;
+    this.checkpointer = startCheckpointer(this.db, this.path, opts);
   }
 
   get isOpen(): boolean {

@@ -11,6 +11,11 @@ export interface OpenArchiveOptions {
   readonly?: boolean;
   /** The clock for saved/updated dates (tests). */
   now?: () => Date;
+  /**
+   * Checkpoint the WAL from a thread of its own (checkpointer.ts), so no save stalls the event
+   * loop for one. For long-lived writers: the app, `folio serve`, `folio import`. Default false.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /** `PRAGMA application_id` of a Folio archive: "Foli" in ASCII. */
@@ -53,7 +58,9 @@ export function openArchive(file: string, opts: OpenArchiveOptions = {}): Archiv
     if ((db.pragma('application_id', { simple: true }) as number) === 0) {
       db.pragma(`application_id = ${FOLIO_APPLICATION_ID}`);
     }
-    return new Archive(db, absolute, false, opts.now);
+    const archive = new Archive(db, absolute, false, opts.now);
+    if (opts.backgroundCheckpoints) archive.checkpointInBackground();
+    return archive;
   } catch (err) {
     db.close();
     if (err instanceof FolioError) throw err;

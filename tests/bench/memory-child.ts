@@ -12,7 +12,8 @@ import { createExtractPool } from '../../app/capture/extract-pool.js';
 
 const [file, dbPath] = process.argv.slice(2) as [string, string];
 const delay = monitorEventLoopDelay({ resolution: 10 });
-const archive = openArchive(dbPath);
+// As `folio import` opens it.
+const archive = openArchive(dbPath, { backgroundCheckpoints: true });
 delay.enable();
 // As `folio import` does: captured pages are cleaned in the extraction pool.
 const pool = createExtractPool();

@@ -59,7 +59,8 @@ async function runImport(file: string, flags: ImportFlags): Promise<void> {
     import('../../store/open-archive.js'),
     import('../../capture/extract-pool.js'),
   ]);
-  const archive = openArchive(resolveArchivePath(flags.db));
+  // A long import saves page after page: its WAL checkpoints run on a thread of their own.
+  const archive = openArchive(resolveArchivePath(flags.db), { backgroundCheckpoints: true });
   const bar = !flags.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'importing {bar} {value}/{total} items', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   let summary: ImportSummary;
   // Pages a fetching import captures are cleaned in extraction processes, started on first use (an

@@ -53,7 +53,8 @@ async function runServe(flags: ServeFlags): Promise<void> {
     import('../../capture/extract-pool.js'),
   ]);
   const archivePath = resolveArchivePath(flags.db);
-  const archive = openArchive(archivePath);
+  // Long-lived, answering the UI while it saves: WAL checkpoints run on a thread of their own.
+  const archive = openArchive(archivePath, { backgroundCheckpoints: true });
   let runner: import('../../queue/runner.js').QueueRunner | undefined;
   let extractPool: import('../../capture/extract-pool.js').ExtractPool | undefined;
   try {
