@@ -7,7 +7,7 @@
  *   file: read + decode → inline folder images → extract → images
  */
 import { existsSync } from 'node:fs';
-import { compressTextAsync } from '../core/compress.js';
+import { compressTextAsync } from '../store/compress.js';
 import { asFolioError, FolioError } from '../core/errors.js';
 import {
   assetUrl,

@@ -62,7 +62,7 @@ export interface Capture extends Extraction {
   fetchedAt: string; // ISO 8601
 }
 
-/** Text as the archive keeps it, compressed (app/core/compress.ts makes and reads it). */
+/** Text as the archive keeps it, compressed (app/store/compress.ts makes and reads it). */
 export interface CompressedText {
   codec: 'br' | 'gzip' | 'identity';
   data: Uint8Array;

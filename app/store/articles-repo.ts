@@ -4,7 +4,7 @@ import { unspacedRuns } from '../core/query/scripts.js';
 import type { Capture, Extractor, ImageBlob } from '../core/types.js';
 import { ASSET_SCHEME } from '../core/types.js';
 import { cleanUrl, siteHost, stripCredentials, tryNormalizeUrl } from '../core/url-normalize.js';
-import { compressText, decompressText, type Compressed } from '../core/compress.js';
+import { compressText, decompressText, type Compressed } from './compress.js';
 import type { StoreContext } from './context.js';
 import { filterSql, listFilters } from './filters.js';
 import { ImagesRepo, prepareImages, type PreparedImages } from './images-repo.js';

@@ -5,7 +5,7 @@ import { extractArticle } from '../../app/capture/extract.js';
 import { createExtractPool } from '../../app/capture/extract-pool.js';
 import { captureOptionsFromFlags, parsePositiveInteger, parseRenderMode } from '../../app/capture/capture-options.js';
 import { captureInput, looksLikeAppShell, whyRender } from '../../app/capture/pipeline.js';
-import { decompressText } from '../../app/core/compress.js';
+import { decompressText } from '../../app/store/compress.js';
 import type { Extraction } from '../../app/core/types.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { pngBytes } from '../helpers/image-bytes.js';

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../app/core/contract.js';
 import { FolioError } from '../../app/core/errors.js';
-import { compressText, compressTextAsync } from '../../app/core/compress.js';
+import { compressText, compressTextAsync } from '../../app/store/compress.js';
 import { assetUrl } from '../../app/core/types.js';
 import type { Archive } from '../../app/store/archive.js';
 import { openArchive } from '../../app/store/open-archive.js';

@@ -1,9 +1,10 @@
 import { promisify } from 'node:util';
-import type { CompressedText } from './types.js';
+import type { CompressedText } from '../core/types.js';
 import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants, gunzipSync, type BrotliOptions } from 'node:zlib';
 
 /**
- * Compression of the original page HTML kept in the archive: Brotli at quality 3.
+ * Compression of the original page HTML kept in the archive: Brotli at quality 3. Capture uses
+ * compressTextAsync too, to hand the store an original compressed in advance.
  *
  * Re-measured for issue #6 (bulk imports restore thousands of originals, so this runs on the
  * store's critical path). On the 130 real pages of ../shared/corpus/readability-test-pages
