@@ -79,7 +79,8 @@ export function buildArchive(path: string, n: number, source: TextSource): Store
   };
 
   // The bulk path, which builds the archive the other sections read.
-  const archive = openArchive(path);
+  // Opened as `folio import` (restoring a backup) and the app open it: WAL checkpoints on their own thread.
+  const archive = openArchive(path, { backgroundCheckpoints: true });
   const samples: number[] = [];
   let storeMs = 0;
   let optimizeMs = 0;
@@ -112,7 +113,7 @@ export function buildArchive(path: string, n: number, source: TextSource): Store
   const singleSamples: number[] = [];
   let singleMs = 0;
   try {
-    const single = openArchive(join(singleDir, 'single.db'));
+    const single = openArchive(join(singleDir, 'single.db'), { backgroundCheckpoints: true });
     try {
       for (let i = 0; i < singleN; i++) {
         const item = input(i);
