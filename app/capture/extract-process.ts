@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { compiledSibling } from '../compiled-script.js';
 import { FolioError } from '../core/errors.js';
 import { childStderr } from '../core/v8-out-of-memory.js';
 import type { ExtractorMessage, ExtractRequest } from './extract-protocol.js';
@@ -100,14 +100,9 @@ export function lowerPriority(pid: number | undefined, niceness: number): void {
   }
 }
 
-/**
- * The child must be plain JavaScript: when this module runs from the TypeScript sources
- * (under the test runner) point at the compiled copy in build/ instead.
- */
+/** The child's compiled script (compiledSibling); it must exist. */
 function childFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return here.replace(/extract-process\.js$/, 'extract-child.js');
-  const compiled = here.replace(/[\\/]app[\\/]capture[\\/]extract-process\.ts$/, '/build/app/capture/extract-child.js');
+  const compiled = compiledSibling(import.meta.url, 'extract-child');
   if (!existsSync(compiled)) {
     throw new FolioError('INTERNAL', `the extraction process is not built (${compiled}); run npm run build`);
   }

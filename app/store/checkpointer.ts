@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { compiledSibling } from '../compiled-script.js';
 import { CheckpointState, type CheckpointWorkerData } from './checkpoint-state.js';
 
 /**
@@ -62,14 +62,10 @@ export function startCheckpointer(db: Database.Database, file: string, opts: { i
 }
 
 /**
- * The thread's script must be plain JavaScript: when this module runs from the TypeScript
- * sources (under the test runner) it is the compiled copy in build/. Null when that is missing:
- * the archive then checkpoints on its own thread as SQLite does by default.
+ * The thread's compiled script (compiledSibling). Null when it is missing: the archive then
+ * checkpoints on its own thread as SQLite does by default.
  */
 function workerFile(): string | null {
-  const here = fileURLToPath(import.meta.url);
-  const file = here.endsWith('.js')
-    ? here.replace(/checkpointer\.js$/, 'checkpoint-worker.js')
-    : here.replace(/[\\/]app[\\/]store[\\/]checkpointer\.ts$/, '/build/app/store/checkpoint-worker.js');
+  const file = compiledSibling(import.meta.url, 'checkpoint-worker');
   return existsSync(file) ? file : null;
 }
