@@ -1,6 +1,6 @@
 import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 import { setPriority } from 'node:os';
-import type { ExtractorLimits } from '../app/capture/extract-process.js';
+import { extractorExecArgv, type ExtractorLimits } from '../app/capture/extract-process.js';
 import { childStderr } from '../app/core/v8-out-of-memory.js';
 import type { MainToHost } from './host-protocol.js';
 
@@ -28,7 +28,9 @@ export function createExtractorBroker(script: string, toCore: (message: MainToHo
           serviceName: 'Folio extraction',
           // stderr is read for V8's out-of-memory report, as the CLI's pool does.
           stdio: ['ignore', 'inherit', 'pipe'],
-          execArgv: [`--max-old-space-size=${limits.maxHeapMb}`, `--max-semi-space-size=${limits.semiSpaceMb}`],
+          // The CLI's flags (heap caps, V8's helper threads). Whether a utility process honours
+          // --v8-pool-size as Node does is not checked here: this machine has no Electron binary.
+          execArgv: extractorExecArgv(limits),
         });
       } catch (err) {
         console.error('folio: could not start an extraction process:', err);

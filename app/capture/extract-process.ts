@@ -36,6 +36,13 @@ export interface ExtractorLimits {
   semiSpaceMb: number;
   /** Scheduling niceness (0 normal, 19 lowest); see ExtractPoolOptions.niceness. */
   niceness: number;
+  /** Threads V8 may use beside the process's own for garbage collection; see ExtractPoolOptions.v8Threads. */
+  v8Threads: number;
+}
+
+/** The Node/V8 flags an extraction process starts with, whichever launcher starts it. */
+export function extractorExecArgv(limits: ExtractorLimits): string[] {
+  return [`--max-old-space-size=${limits.maxHeapMb}`, `--max-semi-space-size=${limits.semiSpaceMb}`, `--v8-pool-size=${limits.v8Threads}`];
 }
 
 export type ExtractorLauncher = (limits: ExtractorLimits) => ExtractorProcess;
@@ -46,7 +53,7 @@ export const forkExtractor: ExtractorLauncher = (limits) => {
     // Structured clone, as worker threads and MessagePorts use, not JSON.
     serialization: 'advanced',
     // Only these flags: not the parent's (a test runner's loaders, --inspect).
-    execArgv: [`--max-old-space-size=${limits.maxHeapMb}`, `--max-semi-space-size=${limits.semiSpaceMb}`],
+    execArgv: extractorExecArgv(limits),
     // stderr is read for V8's out-of-memory report (childStderr); anything else the child says is passed on.
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });

@@ -67,7 +67,7 @@ describe.runIf(existsSync(builtService))('extraction processes brokered by main 
       const [a, b] = await Promise.all([pool.extract(PAGE, 'http://127.0.0.1/a'), pool.extract(PAGE, 'http://127.0.0.1/b')]);
       expect([a.title, b.title]).toEqual(['Via a port', 'Via a port']);
       expect(a.text).toContain('Words travel through a MessagePort.');
-      expect(main.requests).toEqual([{ kind: 'spawn-extractor', id: 1, limits: { maxHeapMb: 300, semiSpaceMb: 4, niceness: 5 } }]);
+      expect(main.requests).toEqual([{ kind: 'spawn-extractor', id: 1, limits: { maxHeapMb: 300, semiSpaceMb: 4, niceness: 5, v8Threads: 1 } }]);
     } finally {
       await pool.close();
     }

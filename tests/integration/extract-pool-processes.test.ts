@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,6 +129,19 @@ describe.runIf(existsSync(builtChild))('extraction processes', () => {
       expect((await pool.extract(SMALL, 'http://127.0.0.1/nice')).title).toBe('Small page');
       expect(getPriority(started[0]!.pid!) - getPriority()).toBe(5);
     });
+  }, 60_000);
+
+  it.runIf(process.platform === 'linux')('gives V8 one helper thread per process by default (v8Threads), not one per core', async () => {
+    const threadsWith = async (options: ExtractPoolOptions) => {
+      let threads = 0;
+      await withPool({ processes: 1, ...options }, async (pool, started) => {
+        expect((await pool.extract(SMALL, 'http://127.0.0.1/threads')).title).toBe('Small page');
+        threads = readdirSync(`/proc/${started[0]!.pid!}/task`).length;
+      });
+      return threads;
+    };
+    // The same page in each, so every other thread (libuv's pool, Node's own) is the same.
+    expect((await threadsWith({ v8Threads: 4 })) - (await threadsWith({}))).toBe(3);
   }, 60_000);
 
   it('runs pages in parallel up to its size, and close() fails what is queued and ends every process', async () => {
