@@ -1,6 +1,6 @@
 import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 import { setPriority } from 'node:os';
-import { extractorExecArgv, type ExtractorLimits } from '../app/capture/extract-process.js';
+import { extractorExecArgv, type ExtractorLimits } from '../app/core/extractor-flags.js';
 import { childStderr } from '../app/core/v8-out-of-memory.js';
 import type { MainToHost } from './host-protocol.js';
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { compiledSibling } from '../compiled-script.js';
 import { FolioError } from '../core/errors.js';
+import { extractorExecArgv, type ExtractorLimits } from '../core/extractor-flags.js';
 import { childStderr } from '../core/v8-out-of-memory.js';
 import type { ExtractorMessage, ExtractRequest } from './extract-protocol.js';
 
@@ -29,21 +30,7 @@ export interface ExtractorExit {
   outOfMemory: boolean;
 }
 
-export interface ExtractorLimits {
-  /** V8 old-generation cap. */
-  maxHeapMb: number;
-  /** V8 semi-space size (the young generation is about three of them). */
-  semiSpaceMb: number;
-  /** Scheduling niceness (0 normal, 19 lowest); see ExtractPoolOptions.niceness. */
-  niceness: number;
-  /** Threads V8 may use beside the process's own for garbage collection; see ExtractPoolOptions.v8Threads. */
-  v8Threads: number;
-}
-
-/** The Node/V8 flags an extraction process starts with, whichever launcher starts it. */
-export function extractorExecArgv(limits: ExtractorLimits): string[] {
-  return [`--max-old-space-size=${limits.maxHeapMb}`, `--max-semi-space-size=${limits.semiSpaceMb}`, `--v8-pool-size=${limits.v8Threads}`];
-}
+export type { ExtractorLimits } from '../core/extractor-flags.js';
 
 export type ExtractorLauncher = (limits: ExtractorLimits) => ExtractorProcess;
 

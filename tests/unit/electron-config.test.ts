@@ -234,7 +234,10 @@ describe('main/ security settings', () => {
     // Extraction processes too are utility processes main starts (the packaged app cannot fork
     // Node), with the heap cap the core's pool asks for.
     expect(loaded).toContain('main/extract-broker.ts');
-    expect(callsTo('main/extract-broker.ts', 'fork')[0]).toMatch(/^utilityProcess\.fork\(script, \[\], \{[\s\S]*--max-old-space-size=\$\{limits\.maxHeapMb\}/);
+    // Its flags come from the one list the CLI's fork uses too (app/core, which main may load).
+    expect(callsTo('main/extract-broker.ts', 'fork')[0]).toMatch(/^utilityProcess\.fork\(script, \[\], \{[\s\S]*execArgv: extractorExecArgv\(limits\)/);
+    expect(loaded).toContain('app/core/extractor-flags.ts');
+    expect(read('app/core/extractor-flags.ts')).toMatch(/--max-old-space-size=\$\{limits\.maxHeapMb\}/);
   });
 });
 
