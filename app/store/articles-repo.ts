@@ -1,12 +1,13 @@
 import type { ArticleDetail, ArticleFlags, ArticleStatus, ArticleSummary, ListFilter, ListPage, ListRequest } from '../core/article.js';
 import { asFolioError, FolioError } from '../core/errors.js';
+import { hostKey } from '../core/host-key.js';
 import { unspacedRuns } from '../core/query/scripts.js';
 import type { Capture, Extractor, ImageBlob } from '../core/types.js';
 import { ASSET_SCHEME } from '../core/types.js';
 import { cleanUrl, siteHost, stripCredentials, tryNormalizeUrl } from '../core/url-normalize.js';
 import { compressText, decompressText, type Compressed } from './compress.js';
 import type { StoreContext } from './context.js';
-import { filterSql, listFilters } from './filters.js';
+import { filterSql, listFilters, siteNameCheck, type SiteNameCheck } from './filters.js';
 import { ImagesRepo, prepareImages, type PreparedImages } from './images-repo.js';
 import { cleanOptional, cleanText, isoOrNull, SUMMARY_COLUMNS, toSummary, type SummaryRow } from './rows.js';
 import { TagsRepo } from './tags-repo.js';
@@ -127,10 +128,13 @@ const ITERATION_BATCH = 100;
 export class ArticlesRepo {
   readonly images: ImagesRepo;
   readonly tags: TagsRepo;
+  /** For `site:` conditions (filters.ts): whether an article matches a site by its name alone. */
+  readonly sitesByName: SiteNameCheck;
 
   constructor(private readonly ctx: StoreContext) {
     this.images = new ImagesRepo(ctx);
     this.tags = new TagsRepo(ctx);
+    this.sitesByName = siteNameCheck((sql, params) => ctx.stmt(sql).get(...params));
   }
 
   // ── Saving ──────────────────────────────────────────────────────────────────────────────
@@ -323,7 +327,7 @@ export class ArticlesRepo {
    * stays bounded whatever the archive's size. Trashed articles are skipped.
    */
   *iterate(filter: ArticleIterationFilter = {}): Generator<ArticleDetail> {
-    const { where, params } = filterSql(listFilters(filter));
+    const { where, params } = filterSql(listFilters(filter), this.sitesByName);
     if (filter.ids) where.push('a.id IN (SELECT value FROM json_each(?))');
     const sql = `SELECT a.id FROM articles a WHERE a.deleted_at IS NULL AND a.id > ?
       ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY a.id LIMIT ${ITERATION_BATCH}`;
@@ -344,8 +348,9 @@ export class ArticlesRepo {
   sites(): { site: string; count: number }[] {
     return this.ctx
       .stmt<{ site: string; count: number }>(
+        // Grouped by host_key, the order of the filter index (migration 0008): one key per host.
         `SELECT host AS site, count(*) AS count FROM articles
-          WHERE deleted_at IS NULL AND host <> '' GROUP BY host ORDER BY count DESC, host`,
+          WHERE deleted_at IS NULL AND host <> '' GROUP BY host_key ORDER BY count DESC, host`,
       )
       .all();
   }
@@ -518,13 +523,13 @@ export class ArticlesRepo {
     const id = Number(
       this.ctx
         .stmt(
-          `INSERT INTO articles (status, input, url, final_url, canonical_url, host, title, byline, site_name, excerpt,
+          `INSERT INTO articles (status, input, url, final_url, canonical_url, host, host_key, title, byline, site_name, excerpt,
              lang, dir, published_at, saved_at, updated_at, fetched_at, word_count, reading_minutes, lead_image,
              extractor, rendered, is_read, is_archived, is_favorite, progress)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          row.status, c.input, c.url, c.finalUrl, c.canonicalUrl, c.host, c.title, c.byline, c.siteName, c.excerpt,
+          row.status, c.input, c.url, c.finalUrl, c.canonicalUrl, c.host, hostKey(c.host), c.title, c.byline, c.siteName, c.excerpt,
           c.lang, c.dir, c.publishedAt, row.savedAt, row.updatedAt, c.fetchedAt, c.wordCount, c.readingMinutes,
           row.status === 'captured' ? leadImageOf(c) : null,
           c.extractor, c.rendered ? 1 : 0, record.read ? 1 : 0, record.archived ? 1 : 0, record.favorite ? 1 : 0, row.progress,
@@ -639,7 +644,7 @@ export class ArticlesRepo {
   private listQuery(req: ListRequest) {
     const limit = clampInt(req.limit, 1, PAGE_MAX, PAGE_DEFAULT);
     const offset = clampInt(req.offset, 0, Number.MAX_SAFE_INTEGER, 0);
-    const { where, params } = filterSql(listFilters(req));
+    const { where, params } = filterSql(listFilters(req), this.sitesByName);
     const conditions = ['a.deleted_at IS NULL', ...where].join(' AND ');
     const sql = `SELECT a.id FROM articles a WHERE ${conditions} ORDER BY ${orderBy(req.sort, req.order)} LIMIT ? OFFSET ?`;
     const countSql = `SELECT count(*) AS n FROM articles a WHERE ${conditions}`;
@@ -688,13 +693,13 @@ export class ArticlesRepo {
     const now = this.ctx.now();
     const info = this.ctx
       .stmt(
-        `INSERT INTO articles (status, input, url, final_url, canonical_url, host, title, byline, site_name, excerpt,
+        `INSERT INTO articles (status, input, url, final_url, canonical_url, host, host_key, title, byline, site_name, excerpt,
            lang, dir, published_at, saved_at, updated_at, fetched_at, word_count, reading_minutes, lead_image,
            extractor, rendered, is_read, is_archived, is_favorite)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        status, c.input, c.url, c.finalUrl, c.canonicalUrl, c.host, c.title, c.byline, c.siteName, c.excerpt,
+        status, c.input, c.url, c.finalUrl, c.canonicalUrl, c.host, hostKey(c.host), c.title, c.byline, c.siteName, c.excerpt,
         c.lang, c.dir, c.publishedAt, savedAt, now, c.fetchedAt, c.wordCount, c.readingMinutes,
         status === 'captured' ? leadImageOf(c) : null,
         c.extractor, c.rendered ? 1 : 0, opts.read ? 1 : 0, opts.archived ? 1 : 0, opts.favorite ? 1 : 0,
@@ -708,7 +713,7 @@ export class ArticlesRepo {
       .stmt(
         `UPDATE articles SET status = 'captured',
            url = CASE WHEN @keepUrl THEN url ELSE @url END, input = CASE WHEN @keepUrl THEN input ELSE @input END,
-           final_url = @finalUrl, canonical_url = @canonicalUrl, host = @host, title = @title, byline = @byline,
+           final_url = @finalUrl, canonical_url = @canonicalUrl, host = @host, host_key = @hostKey, title = @title, byline = @byline,
            site_name = @siteName, excerpt = @excerpt, lang = @lang, dir = @dir, published_at = @publishedAt,
            fetched_at = @fetchedAt, word_count = @wordCount, reading_minutes = @readingMinutes, lead_image = NULL,
            extractor = @extractor, rendered = @rendered, updated_at = @now
@@ -716,7 +721,7 @@ export class ArticlesRepo {
       )
       .run({
         keepUrl: opts.keepUrl ? 1 : 0, url: c.url, input: c.input, finalUrl: c.finalUrl, canonicalUrl: c.canonicalUrl,
-        host: c.host, title: c.title, byline: c.byline, siteName: c.siteName, excerpt: c.excerpt, lang: c.lang,
+        host: c.host, hostKey: hostKey(c.host), title: c.title, byline: c.byline, siteName: c.siteName, excerpt: c.excerpt, lang: c.lang,
         dir: c.dir, publishedAt: c.publishedAt, fetchedAt: c.fetchedAt, wordCount: c.wordCount,
         readingMinutes: c.readingMinutes, extractor: c.extractor, rendered: c.rendered ? 1 : 0, now: this.ctx.now(), id,
       });

@@ -1,4 +1,5 @@
 import type { ListFilter } from '../core/article.js';
+import { hostKeyRange } from '../core/host-key.js';
 import { normalizeTag } from '../core/query/tags.js';
 import type { QueryFilter } from '../core/query/types.js';
 
@@ -13,7 +14,18 @@ export interface SqlParts {
 
 const STATE_COLUMN = { unread: 'a.is_read = 0', read: 'a.is_read = 1', archived: 'a.is_archived = 1', favorite: 'a.is_favorite = 1' } as const;
 
-export function filterSql(filters: readonly QueryFilter[]): SqlParts {
+/**
+ * Whether some article matches `site` by its publication's name alone (its host neither `site`
+ * nor a sub-domain of it): SiteNames.matchesByNameOnly, read from the archive.
+ */
+export type SiteNameCheck = (site: string) => boolean;
+
+/**
+ * `sitesByName`: when given and it answers false for a `site:` value, the condition is the
+ * host-key range alone (one index range, migration 0008), which then selects exactly the same
+ * articles; otherwise the full condition below.
+ */
+export function filterSql(filters: readonly QueryFilter[], sitesByName?: SiteNameCheck): SqlParts {
   const where: string[] = [];
   const params: unknown[] = [];
   for (const f of filters) {
@@ -29,6 +41,12 @@ export function filterSql(filters: readonly QueryFilter[]): SqlParts {
         params.push(f.value);
         break;
       case 'site':
+        if (sitesByName && !sitesByName(f.value)) {
+          const { lower, upper } = hostKeyRange(f.value);
+          where.push(`${f.negated ? 'NOT ' : ''}(a.host_key >= ? AND a.host_key < ?)`);
+          params.push(lower, upper);
+          break;
+        }
         // The host itself, any sub-domain of it, or the publication's name.
         where.push(
           `${f.negated ? 'NOT ' : ''}(a.host = ? OR (length(a.host) > length(?) AND substr(a.host, -length(?) - 1) = '.' || ?) ` +
@@ -78,4 +96,19 @@ export function listFilters(filter: ListFilter): QueryFilter[] {
     out.push({ kind: 'site', value: filter.site.toLowerCase().replace(/^www\./, ''), negated: false });
   }
   return out;
+}
+
+/**
+ * The archive's answer to SiteNameCheck: an article (trashed ones included, so the answer
+ * holds for any set of rows) whose publication name is `site`, ignoring case, and whose host is
+ * outside `site`'s key range. Seeks the name index; none is the usual answer.
+ */
+export const SITE_BY_NAME_ONLY_SQL =
+  'SELECT 1 FROM articles INDEXED BY articles_site_name WHERE site_name = ? COLLATE NOCASE AND NOT (host_key >= ? AND host_key < ?) LIMIT 1';
+
+export function siteNameCheck(get: (sql: string, params: unknown[]) => unknown): SiteNameCheck {
+  return (site) => {
+    const { lower, upper } = hostKeyRange(site);
+    return get(SITE_BY_NAME_ONLY_SQL, [site, lower, upper]) !== undefined;
+  };
 }

@@ -1,6 +1,6 @@
 import type { PlanAtom, RankedPhrase, TextPlan } from '../core/query/to-fts5.js';
 import type { ParsedQuery, QuerySort } from '../core/query/types.js';
-import { filterSql, tagIdSql } from './filters.js';
+import { filterSql, tagIdSql, type SiteNameCheck } from './filters.js';
 import { UNSPACED_ROW_SQL } from './migrations/0004-substring-index.js';
 
 /**
@@ -109,7 +109,8 @@ type IdCondition = (id: string) => string;
  * FROM the most selective ranked index available (word index, else trigram, else the plain
  * table), then every other part of the query as a condition on the article (id or row).
  */
-export function buildSearchSql(query: ParsedQuery, plan: TextPlan, substringIds: SubstringIds): SearchSql {
+/** `sitesByName`: see filterSql. */
+export function buildSearchSql(query: ParsedQuery, plan: TextPlan, substringIds: SubstringIds, sitesByName?: SiteNameCheck): SearchSql {
   let longestList = 0;
   const lists: (readonly number[])[] = [];
   const ids: SubstringIds = (atom) => {
@@ -145,7 +146,7 @@ export function buildSearchSql(query: ParsedQuery, plan: TextPlan, substringIds:
     idConditions.push((id) => tagIdSql(f.negated, id));
     idParams.push(f.value);
   }
-  const filters = filterSql(query.filters.filter((f) => f.kind !== 'tag'));
+  const filters = filterSql(query.filters.filter((f) => f.kind !== 'tag'), sitesByName);
   const rowConditions = ['a.deleted_at IS NULL', ...filters.where].join(' AND ');
 
   const ranked = index !== null;

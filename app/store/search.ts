@@ -75,7 +75,7 @@ export class SearchRepo {
 
     const plan = planTextQuery(query);
     return this.ctx.read(() => {
-      const sql = buildSearchSql(query, plan, (atom) => this.substringIds(atom));
+      const sql = buildSearchSql(query, plan, (atom) => this.substringIds(atom), this.articles.sitesByName);
       // Relevance by default; newest first instead when bm25 has nothing to rank by.
       const signal = sql.ranker && sql.sort === 'relevance' && query.sort === null ? this.rankingSignal(sql, sql.ranker) : null;
       const order: SearchOrder = signal?.informative === false ? { sortedBy: 'saved', sortReason: 'common-words' } : { sortedBy: sql.sort };
@@ -120,7 +120,7 @@ export class SearchRepo {
         scans.push(...plan(scan.sql, scan.params));
       }
       return [];
-    });
+    }, this.articles.sitesByName);
     // Whether bm25 has anything to rank by depends on the data: find out as search() would.
     const flat = sql.ranker && sql.sort === 'relevance' && query.sort === null && this.ctx.read(() => !this.rankingSignal(sql, sql.ranker!).informative);
     if (flat) {

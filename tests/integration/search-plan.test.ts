@@ -48,7 +48,7 @@ const plan = (q: string) => archive.explainSearch(q);
 /** The indexes later migrations added, by the schema version that added them (0007's: dropBigramLookup). */
 const INDEX_ADDED_IN: Record<number, string[]> = {
   4: ['article_search_unspaced'],
-  5: ['articles_live_filters'],
+  8: ['articles_site_name'],
 };
 
 /**
@@ -71,6 +71,14 @@ function archiveAtSchema<T>(file: string, seed: number, version: number, observe
   if (version < 7) {
     dropBigramLookup(raw);
     dropped.push('article_trigram_vocab', 'article_trigram_instances', 'article_search_title_tail', 'article_search_byline_tail', 'article_search_cjk_tail');
+  }
+  if (version < 8) {
+    // Migration 0008 rebuilt 0005's filter index led by the host key it added.
+    raw.exec('DROP INDEX articles_live_filters; ALTER TABLE articles DROP COLUMN host_key');
+    if (version >= 5) {
+      raw.exec(`CREATE INDEX articles_live_filters ON articles
+        (host, site_name, is_read, is_archived, is_favorite, lang, saved_at, deleted_at) WHERE deleted_at IS NULL`);
+    } else dropped.push('articles_live_filters');
   }
   if (version < 6) restoreSearchInsertTrigger(raw);
   raw.pragma(`user_version = ${version}`);
@@ -141,9 +149,15 @@ describe('search query plans', () => {
 
 describe('filter-only searches (migration 0005)', () => {
   it('count their matches from the covering filter index, not by reading every article row', () => {
-    for (const q of ['site:example.com is:unread', 'is:unread', 'site:example.com -is:favorite', 'lang:en']) {
+    for (const q of ['is:unread', 'lang:en', 'is:favorite -lang:de']) {
       const steps = plan(q);
       expect(steps.some((s) => s.includes('COVERING INDEX articles_live_filters')), `${q}: ${steps.join(' | ')}`).toBe(true);
+      expect(steps, q).not.toContain('SCAN a');
+    }
+    // A site and its sub-domains are one range of the host-key index (migration 0008).
+    for (const q of ['site:example.com is:unread', 'site:example.com -is:favorite']) {
+      const steps = plan(q);
+      expect(steps, q).toContain('SEARCH a USING COVERING INDEX articles_live_filters (host_key>? AND host_key<?)');
       expect(steps, q).not.toContain('SCAN a');
     }
     // A date range may seek the saved-date index instead; either way no row-by-row scan.
@@ -216,6 +230,30 @@ describe('migration 0007 on an archive made before it', () => {
         ['Tokyo notes', '東京の図書館'],
         ['Kitchen diaries', 'Tokyo notes', '東京の図書館'],
       ]);
+      expect(upgraded.checkIntegrity()).toEqual([]);
+    } finally {
+      upgraded.close();
+    }
+  });
+});
+
+describe('migration 0008 on an archive made before it', () => {
+  it('keys every host, rebuilds the filter index led by the key; site filters and the site list answer the same', () => {
+    const file = join(dir, 'v7.db');
+    const queries = ['site:example.com', 'site:example.com is:unread', '-site:example.com', 'site:"the example journal"'];
+    const before = archiveAtSchema(file, 1100, 7, (a) => ({ totals: queries.map((q) => a.search(q).total), sites: a.listSites() }));
+
+    const upgraded = openArchive(file);
+    try {
+      expect(upgraded.connectionInfo().schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+      const raw = new Database(file, { readonly: true });
+      const keys = raw.prepare('SELECT host, host_key FROM articles').all() as { host: string; host_key: string }[];
+      raw.close();
+      expect(keys.length).toBe(DOCS.length);
+      for (const k of keys) expect(k.host_key).toBe(`${k.host.split('.').reverse().join('.')}.`);
+      expect(upgraded.explainSearch('site:example.com is:unread')).toContain('SEARCH a USING COVERING INDEX articles_live_filters (host_key>? AND host_key<?)');
+      expect({ totals: queries.map((q) => upgraded.search(q).total), sites: upgraded.listSites() }).toEqual(before);
+      expect(before.totals).toEqual([DOCS.length, DOCS.length, 0, DOCS.length]);
       expect(upgraded.checkIntegrity()).toEqual([]);
     } finally {
       upgraded.close();

@@ -6,12 +6,13 @@ import { migration0004 } from './0004-substring-index.js';
 import { migration0005 } from './0005-filter-index.js';
 import { migration0006 } from './0006-direct-index-writes.js';
 import { migration0007 } from './0007-cjk-bigram-lookup.js';
+import { migration0008 } from './0008-site-index.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every schema step, in order; versions are 1..n without gaps. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
 
 /** The schema version this build of Folio writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
