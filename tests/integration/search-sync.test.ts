@@ -7,7 +7,7 @@ import type { Archive } from '../../app/store/archive.js';
 import { LATEST_SCHEMA_VERSION } from '../../app/store/migrations/index.js';
 import { openArchive } from '../../app/store/open-archive.js';
 import { makeCapture } from '../helpers/make-capture.js';
-import { dropBigramLookup, restoreSearchInsertTrigger } from '../helpers/old-schema.js';
+import { dropBigramLookup, dropHostKey, restoreSearchInsertTrigger } from '../helpers/old-schema.js';
 
 /**
  * The full-text indexes must follow every change of the articles: insert, retitle (refresh),
@@ -158,6 +158,7 @@ describe('search rows written directly to the indexes (migration 0006)', () => {
     // As schema 5 left the file: the insert trigger of migration 0002 in place.
     restoreSearchInsertTrigger(raw);
     dropBigramLookup(raw);
+    dropHostKey(raw);
     raw.pragma('user_version = 5');
     raw.close();
 
