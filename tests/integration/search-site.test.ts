@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostKey } from '../../app/core/host-key.js';
 import type { Archive } from '../../app/store/archive.js';
+import { SITE_BY_NAME_ONLY_SQL } from '../../app/store/filters.js';
 import type { ArticleRecord } from '../../app/store/articles-repo.js';
 import { openArchive } from '../../app/store/open-archive.js';
 import { makeCapture } from '../helpers/make-capture.js';
@@ -104,6 +105,14 @@ describe('site: through the host key', () => {
     // other.org's publication is called "Example.com": the range alone would miss it.
     expect(archive.explainSearch('site:example.com is:unread').join('\n')).not.toContain('host_key>?');
     expect(archive.search('site:example.com').items.map((i) => new URL(i.url).hostname)).toContain('other.org');
+    // That question itself is answered from the name index alone, however many articles bear the name.
+    const db = new Database(file, { readonly: true });
+    try {
+      const steps = db.prepare(`EXPLAIN QUERY PLAN ${SITE_BY_NAME_ONLY_SQL}`).all('example.com', 'com.example.', 'com.example/') as { detail: string }[];
+      expect(steps.map((s) => s.detail)).toEqual(['SEARCH articles USING COVERING INDEX articles_site_name (site_name=?)']);
+    } finally {
+      db.close();
+    }
   });
 
   it('every path that writes a host writes its key: batches, bookmarks, refreshes, restores', () => {
