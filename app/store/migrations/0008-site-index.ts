@@ -15,7 +15,11 @@ import type { Migration } from './types.js';
  * match, checked first from that name index (app/store/filters.ts: when no article matches by
  * name alone, the range is the whole condition). The name index holds the key too, so a site
  * whose articles are all named after it ("example.com") is settled from the index alone, not
- * by looking up each such article. The articles repo writes `host_key` with every `host`.
+ * by looking up each such article. It is partial (named articles only) so that only a query
+ * naming a publication can use it: as a full index, with statistics (PRAGMA optimize) it let
+ * SQLite skip-scan it for the host-key range instead of reading the covering filter index, and
+ * look up every article it found (`site:example.com is:unread` at 100k: 3.3 → 100 ms).
+ * The articles repo writes `host_key` with every `host`.
  */
 export const migration0008: Migration = {
   version: 8,
@@ -28,7 +32,7 @@ export const migration0008: Migration = {
       DROP INDEX articles_live_filters;
       CREATE INDEX articles_live_filters ON articles
         (host_key, host, site_name, is_read, is_archived, is_favorite, lang, saved_at, deleted_at) WHERE deleted_at IS NULL;
-      CREATE INDEX articles_site_name ON articles (site_name COLLATE NOCASE, host_key);
+      CREATE INDEX articles_site_name ON articles (site_name COLLATE NOCASE, host_key) WHERE site_name IS NOT NULL;
     `);
     // As in migration 0005: an archive already analysed would otherwise lack statistics for these.
     const analysed = db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'`).get();
