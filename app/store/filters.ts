@@ -16,7 +16,7 @@ const STATE_COLUMN = { unread: 'a.is_read = 0', read: 'a.is_read = 1', archived:
 
 /**
  * Whether some article matches `site` by its publication's name alone (its host neither `site`
- * nor a sub-domain of it): SiteNames.matchesByNameOnly, read from the archive.
+ * nor a sub-domain of it). The archive's answer is siteNameCheck, below.
  */
 export type SiteNameCheck = (site: string) => boolean;
 

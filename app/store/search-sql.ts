@@ -108,8 +108,8 @@ type IdCondition = (id: string) => string;
 /**
  * FROM the most selective ranked index available (word index, else trigram, else the plain
  * table), then every other part of the query as a condition on the article (id or row).
+ * `sitesByName`: see filterSql.
  */
-/** `sitesByName`: see filterSql. */
 export function buildSearchSql(query: ParsedQuery, plan: TextPlan, substringIds: SubstringIds, sitesByName?: SiteNameCheck): SearchSql {
   let longestList = 0;
   const lists: (readonly number[])[] = [];
