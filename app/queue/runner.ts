@@ -113,12 +113,16 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
       return;
     }
     try {
+      // One instant for both questions ("what is due?", "when is the next one due?"). Read
+      // twice, a retry falling due between the two reads looked blocked by its host's limit, so
+      // no timer was set and, with nothing running, the runner never woke (drain() hung).
+      const at = new Date().toISOString();
       while (inFlight.size < concurrency) {
-        const job = archive.queue.claimNext(undefined, { excludeHosts: hosts.saturated() });
+        const job = archive.queue.claimNext(at, { excludeHosts: hosts.saturated() });
         if (!job) break;
         launch(job);
       }
-      scheduleNextDue();
+      scheduleNextDue(at);
     } catch (err) {
       // The archive itself failed (closed, disk full…): nothing sensible can run any more.
       fatal = err;
@@ -126,13 +130,16 @@ export function createQueueRunner(options: QueueRunnerOptions): QueueRunner {
     settle();
   }
 
-  /** Wakes up when the earliest retry is due (only when there is a free slot to use it). */
-  function scheduleNextDue(): void {
+  /**
+   * Wakes up when the earliest retry is due (only when there is a free slot to use it). `at` is
+   * the instant claimNext looked at, so a job due by then and not claimed is one blocked by
+   * its host's limit, and a running job of that host pumps again when it finishes.
+   */
+  function scheduleNextDue(at: string): void {
     if (inFlight.size >= concurrency) return;
-    const due = archive.queue.nextDueAt();
+    const due = archive.queue.nextDueAt(at);
     if (due === null) return;
-    const wait = Date.parse(due) - Date.now();
-    // A due job that was not claimed is blocked by its host's limit: a finishing job pumps again.
+    const wait = Date.parse(due) - Date.parse(at);
     if (wait <= 0) return;
     timer = setTimeout(pump, Math.min(wait + 5, 2 ** 31 - 1));
   }

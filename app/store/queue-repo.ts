@@ -113,15 +113,19 @@ export class QueueRepo {
     return row ? toJob(row) : null;
   }
 
-  /** When the next pending job becomes due (null: none waiting; a past time: due now). */
-  nextDueAt(): string | null {
+  /**
+   * When the next pending job becomes due (null: none waiting; `now` or earlier: due now). A job
+   * with no retry time is due at `now`: pass the instant claimNext was given, so the caller can
+   * tell "due, but not claimed" from "due later".
+   */
+  nextDueAt(now: string = this.ctx.now()): string | null {
     const row = this.ctx
       .stmt<{ due: string | null; n: number }>(
         `SELECT min(coalesce(next_attempt_at, '')) AS due, count(*) AS n FROM capture_queue WHERE status = 'pending'`,
       )
       .get()!;
     if (row.n === 0) return null;
-    return row.due === '' || row.due === null ? this.ctx.now() : row.due;
+    return row.due === '' || row.due === null ? now : row.due;
   }
 
   completeJob(id: number, result: { status: 'saved' | 'duplicate'; articleId: number }): QueueJob {

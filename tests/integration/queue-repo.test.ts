@@ -88,6 +88,9 @@ describe('capture queue', () => {
 
   it('failJob with retryAt: back to pending, due later, error kept; without: failed', () => {
     const [job] = archive.queue.enqueue([{ input: 'https://flaky.example/x' }]);
+    // Never tried: due at whichever instant the caller asks about (the one it claimed at).
+    expect(archive.queue.nextDueAt()).toBe('2024-06-01T10:00:00.000Z');
+    expect(archive.queue.nextDueAt(later(3))).toBe(later(3));
     archive.queue.claimNext();
     const retry = archive.queue.failJob(job!.jobId, new FolioError('TIMEOUT', 'https://flaky.example/x timed out', { transient: true }), { retryAt: later(60) });
     expect(retry).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: '2024-06-01T10:01:00.000Z', error: { code: 'TIMEOUT', message: 'https://flaky.example/x timed out' } });

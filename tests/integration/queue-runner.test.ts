@@ -190,6 +190,32 @@ describe('queue runner over a real server', () => {
     expect(archive.listArticles().total).toBe(1);
   });
 
+  it('picks up a retry that falls due while it looks for work (no lost wake-up)', async () => {
+    // On a loaded machine time passes between the runner's "anything due?" query and its "when
+    // is the next one due?" one. A retry that fell due in that gap once read as "due but blocked
+    // by its host's limit", so no timer was set; with nothing else running, nobody woke the
+    // runner and drain() never resolved (a CI hang). The gap is widened here to 3 ms of busy CPU
+    // after each claim, the backoff is 1 ms: every retry falls due inside the gap.
+    const claimNext = archive.queue.claimNext.bind(archive.queue);
+    archive.queue.claimNext = (...args) => {
+      const job = claimNext(...args);
+      const until = performance.now() + 3;
+      while (performance.now() < until) {
+        /* the load */
+      }
+      return job;
+    };
+    server.route('/always-down', { status: 503, body: 'down for maintenance' });
+    const r = runner({ backoff: () => 1, maxAttempts: 5 });
+    r.enqueue([{ input: server.url('/always-down') }]);
+    const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000).unref());
+    expect(await Promise.race([r.drain().then(() => 'drained' as const), hung])).toBe('drained');
+    const { items, ...counts } = archive.queue.status(10);
+    expect(counts).toMatchObject({ failed: 1, pending: 0, running: 0 });
+    for (const item of items) expect(item).toMatchObject({ attempts: 5, error: { code: 'HTTP_STATUS' } });
+    await r.stop();
+  }, 20_000);
+
   it('finishes jobs a dead process left running, and stop() hands running ones back for resume', async () => {
     server.route('/left-running', { body: articlePage('Left Running By A Crash', 21) });
     // A "crashed" process claimed this job and never finished it.
