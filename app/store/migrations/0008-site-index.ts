@@ -10,7 +10,7 @@ import type { Migration } from './types.js';
  * `host_key` is the host with its labels reversed (app/core/host-key.ts), so the host and its
  * sub-domains are one key range. The filter index is rebuilt led by it, still holding every
  * column the filters read (and `host`, which the site list groups by): the same count is one
- * range of it, 1.4 ms. Rebuilt rather than added beside, so saving an article updates as many
+ * range of it, 1.8 ms. Rebuilt rather than added beside, so saving an article updates as many
  * indexes as before plus the small name index. The publication's name stays a second way to
  * match, checked first from that name index (app/store/filters.ts: when no article matches by
  * name alone, the range is the whole condition). The name index holds the key too, so a site
