@@ -1,11 +1,17 @@
 /**
  * V8's last words on stderr when a process reaches its heap cap ("Reached heap limit",
- * "JavaScript heap out of memory"): how an extraction process's exit is told apart from a crash.
+ * "JavaScript heap out of memory"), or the native frames of its out-of-memory handler: how an
+ * extraction process's exit is told apart from a crash. The frames count too because a report
+ * once came without its header and FATAL ERROR line, only the native stack trace (a CI run:
+ * the page over the cap was then reported as a crash).
  */
-const V8_OUT_OF_MEMORY = /heap limit|heap out of memory|Allocation failed/i;
+const V8_OUT_OF_MEMORY = /heap limit|heap out of memory|Allocation failed|OOMErrorHandler|FatalProcessOutOfMemory/i;
 
-/** Where V8's fatal-error report begins: the GC trace it prints first, or the FATAL ERROR line. */
-const V8_FATAL_REPORT = /<--- Last few GCs --->|FATAL ERROR:/;
+/**
+ * Where V8's fatal-error report begins: the GC trace it prints first, the FATAL ERROR line, or
+ * (when those are missing) the native stack trace.
+ */
+const V8_FATAL_REPORT = /<--- Last few GCs --->|FATAL ERROR:|----- Native stack trace -----/;
 const HELD_MAX = 4096;
 
 /**
@@ -16,6 +22,9 @@ const HELD_MAX = 4096;
  */
 export function childStderr(passOn: (text: string) => void): { take(chunk: string): void; finish(): { outOfMemory: boolean } } {
   let held: string | null = null;
+  // Decided as the report arrives: only its last 4 KB are kept, and a long native stack trace
+  // would push the out-of-memory frames out of them.
+  let outOfMemory = false;
   return {
     take(chunk) {
       if (held === null) {
@@ -28,10 +37,12 @@ export function childStderr(passOn: (text: string) => void): { take(chunk: strin
         held = '';
         chunk = chunk.slice(at);
       }
-      held = (held + chunk).slice(-HELD_MAX);
+      // Tested before trimming, so a phrase cut across two chunks is still seen whole.
+      held += chunk;
+      if (!outOfMemory && V8_OUT_OF_MEMORY.test(held)) outOfMemory = true;
+      held = held.slice(-HELD_MAX);
     },
     finish() {
-      const outOfMemory = held !== null && V8_OUT_OF_MEMORY.test(held);
       if (held && !outOfMemory) passOn(held);
       return { outOfMemory };
     },

@@ -42,6 +42,29 @@ describe('an extraction process\'s stderr', () => {
     expect(passed).toEqual(['a warning before\n', 'tail of a line\n\n']);
   });
 
+  it('knows the out-of-memory report by its native frames when the header and FATAL ERROR line are missing', () => {
+    // As a CI run received it: blank lines, then the native stack trace alone, longer than 4 KB.
+    const frames = [
+      ' 1: 0xb78db3 node::OOMErrorHandler(char const*, v8::OOMDetails const&) [folio-extract]',
+      ' 2: 0xee8300 v8::Utils::ReportOOMFailure(v8::internal::Isolate*, char const*, v8::OOMDetails const&) [folio-extract]',
+      ' 3: 0xee85e7 v8::internal::V8::FatalProcessOutOfMemory(v8::internal::Isolate*, char const*, v8::OOMDetails const&) [folio-extract]',
+      ...Array.from({ length: 60 }, (_, i) => ` ${i + 4}: 0x10fb205 v8::internal::Heap::CollectGarbage(v8::internal::AllocationSpace) [folio-extract]`),
+    ];
+    const { passed, stderr } = reader();
+    stderr.take('\n\n\n----- Native stack trace -----\n\n');
+    for (const frame of frames) stderr.take(`${frame}\n`);
+    expect(stderr.finish()).toEqual({ outOfMemory: true });
+    expect(passed).toEqual(['\n\n\n']);
+  });
+
+  it('passes on a native stack trace that is not about memory, at exit', () => {
+    const { passed, stderr } = reader();
+    stderr.take('----- Native stack trace -----\n 1: 0xb8a0b0 node::Abort() [node]\n');
+    expect(passed).toEqual([]);
+    expect(stderr.finish()).toEqual({ outOfMemory: false });
+    expect(passed).toEqual(['----- Native stack trace -----\n 1: 0xb8a0b0 node::Abort() [node]\n']);
+  });
+
   it('passes on a fatal error that is not about memory, at exit', () => {
     const { passed, stderr } = reader();
     stderr.take('FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal\n 1: 0xb8a0b0 node::Abort() [node]\n');
