@@ -57,20 +57,17 @@ describe('an extraction process\'s stderr', () => {
     expect(passed).toEqual(['\n\n\n']);
   });
 
-  it('passes on a native stack trace that is not about memory, at exit', () => {
-    const { passed, stderr } = reader();
-    stderr.take('----- Native stack trace -----\n 1: 0xb8a0b0 node::Abort() [node]\n');
-    expect(passed).toEqual([]);
-    expect(stderr.finish()).toEqual({ outOfMemory: false });
-    expect(passed).toEqual(['----- Native stack trace -----\n 1: 0xb8a0b0 node::Abort() [node]\n']);
-  });
-
-  it('passes on a fatal error that is not about memory, at exit', () => {
-    const { passed, stderr } = reader();
-    stderr.take('FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal\n 1: 0xb8a0b0 node::Abort() [node]\n');
-    expect(passed).toEqual([]);
-    expect(stderr.finish()).toEqual({ outOfMemory: false });
-    expect(passed).toEqual(['FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal\n 1: 0xb8a0b0 node::Abort() [node]\n']);
+  it('passes on a fatal error or native stack trace that is not about memory, at exit', () => {
+    for (const report of [
+      'FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal\n 1: 0xb8a0b0 node::Abort() [node]\n',
+      '----- Native stack trace -----\n 1: 0xb8a0b0 node::Abort() [node]\n',
+    ]) {
+      const { passed, stderr } = reader();
+      stderr.take(report);
+      expect(passed).toEqual([]);
+      expect(stderr.finish()).toEqual({ outOfMemory: false });
+      expect(passed).toEqual([report]);
+    }
   });
 
   it('keeps only the last 4 KB of a long report', () => {
