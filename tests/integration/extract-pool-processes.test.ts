@@ -152,7 +152,10 @@ describe.runIf(existsSync(builtChild))('extraction processes', () => {
     const pages = Array.from({ length: 60 }, (_, i) => pool.extract(SMALL, `http://127.0.0.1/q${i}`));
     const settled = Promise.allSettled(pages);
     expect(started).toHaveLength(2);
-    const first = await pages[0];
+    // The first answer from either process: not page 0's, which waits for its process to start.
+    // On a loaded machine one process once started so much later than the other that the other
+    // served every remaining page first, and nothing was left queued to fail.
+    const first = await Promise.race(pages);
     expect(first.title).toBe('Small page');
     await pool.close();
     const outcomes = await settled;
