@@ -97,6 +97,7 @@ try {
     row('store.single_save_per_s', s.single_save_per_s, `saveCapture, one transaction each (first ${s.single_articles}, own file; final checkpoint included)`);
     row('store.optimize_s', s.optimize_s, 'optimizeSearchIndex after the bulk load');
     row('store.baseline_raw_insert_per_s', s.baseline_raw_insert_per_s, 'bare table, no indexes');
+    row('store.floor_search_rows_per_s', s.floor_search_rows_per_s, 'search row + word and trigram index entries alone, bare SQL (an upper bound on any store with this FTS)');
     row('store.per_article_p95_ms', s.per_article_ms.p95.toFixed(2), 'per article within a batch');
     row('store.file_mb', s.file_mb);
   }
@@ -112,6 +113,9 @@ try {
     row('search.naive_like_p95_ms', q.naive_like_p95_ms, 'LIKE scan baseline');
     row('search.naive_fts_p95_ms', q.naive_fts_p95_ms, 'one-statement FTS5 baseline: bm25 over every match, snippet() column, exact count');
     row('search.speedup_vs_naive_fts', q.speedup_vs_naive_fts, 'naive FTS5 p95 / search p95');
+    row('search.rank_floor_p95_ms', q.rank_floor_p95_ms, "FTS5's own bm25 ordering alone (a lower bound for exact ranking)");
+    const slowest = Object.entries(q.rank_floor_by_query).sort((a, b) => b[1] - a[1]).slice(0, 4);
+    row('search.rank_floor_slowest', slowest.map(([k, v]) => `${k} ${v}`).join(', '), 'median floor per query, ms');
   }
   if (only.has('ui')) {
     const skip = uiSkipReason();

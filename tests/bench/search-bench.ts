@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { openArchive } from '../../app/store/open-archive.js';
+import { parseQuery } from '../../app/core/query/parse-query.js';
+import { planTextQuery } from '../../app/core/query/to-fts5.js';
 import { referenceSql } from '../helpers/reference-search.js';
 import { round, summarize } from './stats.js';
 
@@ -11,6 +13,9 @@ import { round, summarize } from './stats.js';
  * scan that returns the same page size with a substr snippet.
  * Each query also records its CPU time (process.cpuUsage), less disturbed than wall time when
  * other work shares the machine.
+ *
+ * A third figure in the same loop is a floor rather than a baseline: FTS5's own exact ranking
+ * of the query's matches (rankFloorSql), which any search that orders by FTS5's bm25 must pay.
  */
 export const QUERY_MIX: { kind: string; q: string; like: string }[] = [
   { kind: 'common', q: 'the', like: 'the' },
@@ -50,6 +55,37 @@ export interface SearchResult {
   zero_hit_queries: string[];
   /** Queries answered newest first because every word is in most articles (no bm25). */
   date_ordered_queries: string[];
+  /**
+   * The ranking floor, over the same samples: per query, FTS5's bm25 ordering of its matches
+   * and nothing else (see rankFloorSql), 0 for a query the search does not rank that way. Each
+   * sample is at most the search's own time for that query, so its p95 is a lower bound on
+   * any exact-bm25 search's p95 for this mix.
+   */
+  rank_floor_p50_ms: number;
+  rank_floor_p95_ms: number;
+  /** Median floor per ranked query. */
+  rank_floor_by_query: Record<string, number>;
+}
+
+/**
+ * The one statement an exact relevance search in FTS5 cannot skip: the query's MATCH on the
+ * index it is ranked from, ordered by that index's bm25, a page of rowids — no count, no
+ * article rows, no snippets. Null (a floor of 0) when the search does not rank the query that
+ * way, or when the query has conditions the search checks before bm25 (filters, OR groups or
+ * exclusions on another index, a second index), since those can leave fewer rows to score
+ * than the MATCH alone and the statement would no longer be a lower bound.
+ */
+export function rankFloorSql(q: string): { sql: string; match: string } | null {
+  const query = parseQuery(q);
+  const plan = planTextQuery(query);
+  if (query.filters.length > 0 || plan.groups.length > 0 || plan.exclude.length > 0) return null;
+  if (plan.words && !plan.trigram) {
+    return { sql: 'SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY bm25(article_fts, 10.0, 3.0, 2.0, 1.0, 5.0) LIMIT 20', match: plan.words };
+  }
+  if (plan.trigram && !plan.words) {
+    return { sql: 'SELECT rowid FROM article_trigram WHERE article_trigram MATCH ? ORDER BY bm25(article_trigram, 10.0, 3.0, 1.0) LIMIT 20', match: plan.trigram };
+  }
+  return null;
 }
 
 export function benchSearch(path: string, repeats: number): SearchResult {
@@ -67,6 +103,8 @@ export function benchSearch(path: string, repeats: number): SearchResult {
   const cjk: number[] = [];
   const naive: number[] = [];
   const naiveFts: number[] = [];
+  const floor: number[] = [];
+  const floorByQuery = new Map<string, number[]>();
   const plain = QUERY_MIX.map(({ q }) => {
     const sql = referenceSql(like, q, { flatRule: false, snippet: true });
     return { page: like.prepare(sql.page), count: like.prepare(sql.count), params: sql.params };
@@ -80,6 +118,10 @@ export function benchSearch(path: string, repeats: number): SearchResult {
       if (page.total === 0) zero.push(q);
       if (page.sortReason === 'common-words') dateOrdered.push(q);
     }
+    const floors = QUERY_MIX.map(({ q }) => {
+      const f = dateOrdered.includes(q) ? null : rankFloorSql(q);
+      return f ? { stmt: like.prepare(f.sql).pluck(), match: f.match } : null;
+    });
     for (let r = 0; r < repeats; r++) {
       for (const [i, { kind, q, like: w }] of QUERY_MIX.entries()) {
         const c0 = process.cpuUsage();
@@ -101,6 +143,16 @@ export function benchSearch(path: string, repeats: number): SearchResult {
         plain[i]!.page.all(...plain[i]!.params, 20, 0);
         plain[i]!.count.get(...plain[i]!.params);
         naiveFts.push(performance.now() - t2);
+        const f = floors[i];
+        if (f) {
+          const t3 = performance.now();
+          f.stmt.all(f.match);
+          const floorMs = performance.now() - t3;
+          floor.push(floorMs);
+          (floorByQuery.get(q) ?? floorByQuery.set(q, []).get(q)!).push(floorMs);
+        } else {
+          floor.push(0);
+        }
       }
     }
   } finally {
@@ -111,6 +163,7 @@ export function benchSearch(path: string, repeats: number): SearchResult {
   const sc = summarize(cpu);
   const n = summarize(naive);
   const nf = summarize(naiveFts);
+  const fl = summarize(floor);
   return {
     p50_ms: round(s.median),
     p95_ms: round(s.p95),
@@ -134,5 +187,8 @@ export function benchSearch(path: string, repeats: number): SearchResult {
     queries: QUERY_MIX.length,
     zero_hit_queries: zero,
     date_ordered_queries: dateOrdered,
+    rank_floor_p50_ms: round(fl.median),
+    rank_floor_p95_ms: round(fl.p95),
+    rank_floor_by_query: Object.fromEntries([...floorByQuery].map(([q, v]) => [q, round(summarize(v).median)])),
   };
 }
