@@ -9,8 +9,8 @@ import { UNSPACED_ROW_SQL } from './migrations/0004-substring-index.js';
  */
 
 /** bm25 column weights: a word in the title counts 10x one in the body (see migration 0002). */
-const WORDS_BM25 = 'bm25(article_fts, 10.0, 3.0, 2.0, 1.0, 5.0)';
-const TRIGRAM_BM25 = 'bm25(article_trigram, 10.0, 3.0, 1.0)';
+export const WORDS_BM25 = 'bm25(article_fts, 10.0, 3.0, 2.0, 1.0, 5.0)';
+export const TRIGRAM_BM25 = 'bm25(article_trigram, 10.0, 3.0, 1.0)';
 /** Substring matches past which an unranked page walks an index in order (see buildSearchSql). */
 const LONG_SUBSTRING_LIST = 1000;
 

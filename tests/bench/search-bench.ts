@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { openArchive } from '../../app/store/open-archive.js';
+import { TRIGRAM_BM25, WORDS_BM25 } from '../../app/store/search-sql.js';
 import { parseQuery } from '../../app/core/query/parse-query.js';
 import { planTextQuery } from '../../app/core/query/to-fts5.js';
 import { referenceSql } from '../helpers/reference-search.js';
@@ -58,8 +59,8 @@ export interface SearchResult {
   /**
    * The ranking floor, over the same samples: per query, FTS5's bm25 ordering of its matches
    * and nothing else (see rankFloorSql), 0 for a query the search does not rank that way. Each
-   * sample is at most the search's own time for that query, so its p95 is a lower bound on
-   * any exact-bm25 search's p95 for this mix.
+   * sample times a statement that is part of the search's own work for that query, so its p95
+   * bounds from below the p95 of any search of this mix ordered by FTS5's exact bm25.
    */
   rank_floor_p50_ms: number;
   rank_floor_p95_ms: number;
@@ -80,10 +81,10 @@ export function rankFloorSql(q: string): { sql: string; match: string } | null {
   const plan = planTextQuery(query);
   if (query.filters.length > 0 || plan.groups.length > 0 || plan.exclude.length > 0) return null;
   if (plan.words && !plan.trigram) {
-    return { sql: 'SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY bm25(article_fts, 10.0, 3.0, 2.0, 1.0, 5.0) LIMIT 20', match: plan.words };
+    return { sql: `SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY ${WORDS_BM25} LIMIT 20`, match: plan.words };
   }
   if (plan.trigram && !plan.words) {
-    return { sql: 'SELECT rowid FROM article_trigram WHERE article_trigram MATCH ? ORDER BY bm25(article_trigram, 10.0, 3.0, 1.0) LIMIT 20', match: plan.trigram };
+    return { sql: `SELECT rowid FROM article_trigram WHERE article_trigram MATCH ? ORDER BY ${TRIGRAM_BM25} LIMIT 20`, match: plan.trigram };
   }
   return null;
 }

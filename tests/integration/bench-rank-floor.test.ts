@@ -13,7 +13,7 @@ import { generateText, makeCapture } from '../helpers/make-capture.js';
  * the search's time, which holds only if the floor statement ranks exactly what the search
  * ranks: the same index, the same MATCH, the same bm25 weights. Here its scores are held to
  * the search's first page on a real archive, and the queries it must not claim (filters,
- * terms the search checks outside the ranked MATCH) are held to have no floor.
+ * terms the search checks outside the ranked MATCH) to having no floor.
  */
 
 let dir: string;
@@ -51,7 +51,7 @@ describe('the search benchmark’s ranking floor', () => {
       const page = archive.search(q, { limit: 20 });
       expect(page.total, q).toBeGreaterThan(0);
       if (page.sortedBy !== 'relevance') continue;
-      // The floor's own statement, with its bm25 as a column: same rows, same order.
+      // The floor's own statement with its bm25 as a column: the same scores in the same order.
       const bm25 = /ORDER BY (bm25\([^)]*\))/.exec(floor!.sql)![1]!;
       const rows = db.prepare(floor!.sql.replace('SELECT rowid', `SELECT rowid, ${bm25} AS s`)).all(floor!.match) as { rowid: number; s: number }[];
       expect(rows.map((r) => -r.s), q).toEqual(page.items.map((hit) => hit.score));
@@ -60,7 +60,7 @@ describe('the search benchmark’s ranking floor', () => {
     expect(checked).toBeGreaterThanOrEqual(8);
   });
 
-  it('claims no floor where the search checks more than one ranked MATCH', () => {
+  it('claims no floor for a query the search narrows before ranking (filters, a second index) or does not rank', () => {
     for (const q of ['tag:research science', 'site:example.com is:unread', '東京', 'people 東京']) {
       expect(rankFloorSql(q), q).toBeNull();
     }
