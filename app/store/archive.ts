@@ -57,6 +57,7 @@ export class Archive {
     if (this.closed) return;
     this.closed = true;
     this.checkpointer?.stop();
+    this.articles.close();
     if (!this.readonly) {
       try {
         this.db.pragma('optimize');

@@ -6,6 +6,7 @@ import type { Capture, Extractor, ImageBlob } from '../core/types.js';
 import { ASSET_SCHEME } from '../core/types.js';
 import { cleanUrl, siteHost, stripCredentials, tryNormalizeUrl } from '../core/url-normalize.js';
 import { compressText, decompressText, type Compressed } from './compress.js';
+import { CompressHelper, type PageBatch } from './compress-helper.js';
 import type { StoreContext } from './context.js';
 import { filterSql, listFilters, siteNameCheck, type SiteNameCheck } from './filters.js';
 import { ImagesRepo, prepareImages, type PreparedImages } from './images-repo.js';
@@ -95,7 +96,8 @@ interface PreparedContent {
   html: string;
   text: string;
   warnings: string[];
-  source: Compressed | null;
+  /** The original HTML, compressed; a function while its batch compresses it (BatchOriginals). */
+  source: Compressed | (() => Compressed) | null;
   images: PreparedImages;
   leadImage: string | null;
 }
@@ -131,10 +133,18 @@ export class ArticlesRepo {
   /** For `site:` conditions (filters.ts): whether an article matches a site by its name alone. */
   readonly sitesByName: SiteNameCheck;
 
+  /** Compresses batches' originals on a second thread (runBatch). */
+  private readonly compressHelper = new CompressHelper();
+
   constructor(private readonly ctx: StoreContext) {
     this.images = new ImagesRepo(ctx);
     this.tags = new TagsRepo(ctx);
     this.sitesByName = siteNameCheck((sql, params) => ctx.stmt(sql).get(...params));
+  }
+
+  /** Ends the thread batches compress on, if one was started (the archive is closing). */
+  close(): void {
+    this.compressHelper.close();
   }
 
   // ── Saving ──────────────────────────────────────────────────────────────────────────────
@@ -162,7 +172,7 @@ export class ArticlesRepo {
   saveCaptures(items: readonly CaptureToSave[]): BatchItemResult[] {
     return this.runBatch(
       items,
-      (item) => this.prepareSave(item.capture, item.blobs, item.options ?? {}),
+      (item, originals) => this.prepareSave(item.capture, item.blobs, item.options ?? {}, originals),
       (prepared) => this.storeCapture(prepared, true),
       (item) => this.saveCapture(item.capture, item.blobs, item.options),
     );
@@ -238,7 +248,7 @@ export class ArticlesRepo {
   importRecords(items: readonly RecordToImport[]): BatchItemResult[] {
     return this.runBatch(
       items,
-      (item) => this.prepareImport(item.record, item.blobs),
+      (item, originals) => this.prepareImport(item.record, item.blobs, originals),
       (prepared) => this.storeRecord(prepared, true),
       (item) => this.importRecord(item.record, item.blobs),
     );
@@ -468,7 +478,7 @@ export class ArticlesRepo {
    * Checks and prepares a capture outside any write transaction (dates, URLs, image hashes,
    * compression). A capture already stored answers as a duplicate before that work is done.
    */
-  private prepareSave(capture: Capture, blobs: readonly ImageBlob[], opts: SaveOptions): PreparedSave | { duplicate: SaveResult } {
+  private prepareSave(capture: Capture, blobs: readonly ImageBlob[], opts: SaveOptions, originals?: BatchOriginals): PreparedSave | { duplicate: SaveResult } {
     const savedAt = checkedDate(opts.savedAt, 'savedAt', capture.url);
     const keys = captureUrlKeys(capture);
     // Cheap check first: a duplicate must not cost compression and hashing.
@@ -476,7 +486,7 @@ export class ArticlesRepo {
     if (early && early.deleted_at === null && early.status === 'captured') {
       return { duplicate: { id: early.id, created: false, outcome: 'duplicate' } };
     }
-    return { keys, content: prepareCapture(capture, blobs, keys), savedAt, opts };
+    return { keys, content: prepareCapture(capture, blobs, keys, originals), savedAt, opts };
   }
 
   /**
@@ -506,12 +516,12 @@ export class ArticlesRepo {
     return { result: { id, created: true, outcome: 'created' }, ...(deferSearch ? { search: content } : {}) };
   }
 
-  private prepareImport(record: ArticleRecord, blobs: readonly ImageBlob[]): PreparedImport | { duplicate: SaveResult } {
+  private prepareImport(record: ArticleRecord, blobs: readonly ImageBlob[], originals?: BatchOriginals): PreparedImport | { duplicate: SaveResult } {
     // A bookmark answers only to its URL (as addBookmark linked it); a capture to all three.
     const keys = record.status === 'bookmark' ? bookmarkKeys(record.url) : captureUrlKeys(record);
     const early = this.findAnyByKeys(keys);
     if (early) return { duplicate: { id: early.id, created: false, outcome: 'duplicate' } };
-    return { keys, record, ...prepareRecord(record, blobs, keys) };
+    return { keys, record, ...prepareRecord(record, blobs, keys, originals) };
   }
 
   /** The write part of importRecord, inside a write transaction (`deferSearch`: see storeCapture). */
@@ -548,7 +558,9 @@ export class ArticlesRepo {
   /**
    * The batch engine of saveCaptures/importRecords. Phase 1 (no transaction): prepare each item;
    * a bad item fails alone. Phase 2 (one write transaction): the items, then the deferred search
-   * rows of the new articles.
+   * rows of the new articles. The originals phase 1 left to compress (BatchOriginals) start
+   * compressing on the helper thread at the end of phase 1, and each is taken as its article is
+   * written.
    *
    * Phase 2 first runs without a savepoint per item: a savepoint journals every page its item
    * changes before changing it, ~10 % of the batch's time (3,000 bench articles, 8 alternating
@@ -559,15 +571,16 @@ export class ArticlesRepo {
    */
   private runBatch<I, P>(
     items: readonly I[],
-    prepare: (item: I) => P | { duplicate: SaveResult },
+    prepare: (item: I, originals: BatchOriginals) => P | { duplicate: SaveResult },
     store: (prepared: P) => StoredItem,
     single: (item: I) => SaveResult,
   ): BatchItemResult[] {
     const results: BatchItemResult[] = new Array(items.length);
     const pending: { index: number; prepared: P }[] = [];
+    const originals = new BatchOriginals(this.compressHelper);
     items.forEach((item, index) => {
       try {
-        const prepared = prepare(item);
+        const prepared = prepare(item, originals);
         if (prepared !== null && typeof prepared === 'object' && 'duplicate' in prepared) {
           results[index] = { ok: true, result: prepared.duplicate };
         } else {
@@ -578,6 +591,7 @@ export class ArticlesRepo {
       }
     });
     if (pending.length === 0) return results;
+    originals.start();
     let began = false;
     try {
       this.ctx.write(() => {
@@ -745,13 +759,14 @@ export class ArticlesRepo {
          ON CONFLICT (article_id) DO UPDATE SET html = excluded.html, warnings = excluded.warnings`,
       )
       .run(id, c.html, JSON.stringify(c.warnings));
-    if (c.source) {
+    const source = typeof c.source === 'function' ? c.source() : c.source;
+    if (source) {
       this.ctx
         .stmt(
           `INSERT INTO article_sources (article_id, codec, bytes, data) VALUES (?, ?, ?, ?)
            ON CONFLICT (article_id) DO UPDATE SET codec = excluded.codec, bytes = excluded.bytes, data = excluded.data`,
         )
-        .run(id, c.source.codec, c.source.bytes, c.source.data);
+        .run(id, source.codec, source.bytes, source.data);
     } else if (!fresh) {
       this.ctx.stmt('DELETE FROM article_sources WHERE article_id = ?').run(id);
     }
@@ -857,7 +872,7 @@ function isHomePageOf(canonical: string, page: string): boolean {
   return c.pathname === '/' && c.search === '' && (p.pathname !== '/' || p.search !== '');
 }
 
-function prepareCapture(capture: Capture, blobs: readonly ImageBlob[], keys: string[]): PreparedContent {
+function prepareCapture(capture: Capture, blobs: readonly ImageBlob[], keys: string[], originals?: BatchOriginals): PreparedContent {
   const finalUrl = stripCredentials(capture.finalUrl || capture.url);
   const images = prepareImages(capture.url, capture.images ?? [], blobs);
   // Stored and shown in their clean form (see cleanUrl); the normalised form is for the dedup
@@ -885,7 +900,7 @@ function prepareCapture(capture: Capture, blobs: readonly ImageBlob[], keys: str
     html: cleanText(capture.html ?? ''),
     text: cleanText(capture.text ?? ''),
     warnings: capture.warnings ?? [],
-    source: capture.originalHtml ? originalSource(capture) : null,
+    source: capture.originalHtml ? (originals ? originals.add(capture) : originalSource(capture)) : null,
     images,
     leadImage: leadImageSha(capture, images),
   };
@@ -896,11 +911,40 @@ function prepareCapture(capture: Capture, blobs: readonly ImageBlob[], keys: str
  * the compression of this very text, by size), else compressed here.
  */
 function originalSource(capture: Capture): Compressed {
+  return compressedInCapture(capture) ?? compressText(capture.originalHtml);
+}
+
+function compressedInCapture(capture: Capture): Compressed | null {
   const ready = capture.originalCompressed;
   if (ready && ready.bytes === Buffer.byteLength(capture.originalHtml, 'utf8')) {
     return { ...ready, data: Buffer.from(ready.data.buffer, ready.data.byteOffset, ready.data.byteLength) };
   }
-  return compressText(capture.originalHtml);
+  return null;
+}
+
+/**
+ * The originals of one batch that are still to compress (backup records; captures that did
+ * not compress theirs during capture), gathered during phase 1 of runBatch and compressed from
+ * start() on, on the helper thread as well as this one (CompressHelper). Duplicates are found
+ * before their item is prepared, so none of their originals is ever compressed.
+ */
+class BatchOriginals {
+  private readonly texts: string[] = [];
+  private pages: PageBatch | null = null;
+
+  constructor(private readonly helper: CompressHelper) {}
+
+  /** This capture's original, compressed now if capture did it already, else when it is written. */
+  add(capture: Capture): Compressed | (() => Compressed) {
+    const ready = compressedInCapture(capture);
+    if (ready) return ready;
+    const index = this.texts.push(capture.originalHtml) - 1;
+    return () => this.start().take(index);
+  }
+
+  start(): PageBatch {
+    return (this.pages ??= this.helper.batch(this.texts));
+  }
 }
 
 /**
@@ -912,6 +956,7 @@ function prepareRecord(
   record: ArticleRecord,
   blobs: readonly ImageBlob[],
   keys: string[],
+  originals?: BatchOriginals,
 ): { status: ArticleStatus; content: PreparedContent; savedAt: string; updatedAt: string; progress: number } {
   const savedAt = checkedDate(record.savedAt, 'savedAt', record.url)!;
   const updatedAt = checkedDate(record.updatedAt, 'updatedAt', record.url)!;
@@ -941,7 +986,7 @@ function prepareRecord(
     originalHtml: record.originalHtml ?? '',
     fetchedAt: record.fetchedAt ?? '',
   };
-  const content = prepareCapture(capture, blobs, keys);
+  const content = prepareCapture(capture, blobs, keys, originals);
   // prepareCapture fills gaps a live capture may have; a record says exactly what it had.
   content.extractor = record.extractor;
   content.fetchedAt = isoOrNull(record.fetchedAt);

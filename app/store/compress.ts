@@ -37,7 +37,12 @@ function brotliOptions(raw: Buffer): BrotliOptions {
 
 export function compressText(text: string): Compressed {
   const raw = Buffer.from(text, 'utf8');
-  return { codec: 'br', data: brotliCompressSync(raw, brotliOptions(raw)), bytes: raw.length };
+  return { codec: 'br', data: compressBytes(raw), bytes: raw.length };
+}
+
+/** The Brotli bytes compressText stores for this UTF-8 text (compress-worker.ts runs it too). */
+export function compressBytes(raw: Buffer): Buffer {
+  return brotliCompressSync(raw, brotliOptions(raw));
 }
 
 const brotliCompressAsync = promisify(brotliCompress);
