@@ -36,9 +36,12 @@ export interface CompressHelperOptions {
   waitMs?: number;
 }
 
-/** Below this many characters in a batch the thread hop costs more than it saves. */
+/**
+ * Smaller batches stay on the calling thread: at this size the helper no longer pays (two 32 K
+ * character pages taken at once: 0.77 ms through it against 0.59 ms on the calling thread).
+ */
 const MIN_BATCH_CHARS = 64 * 1024;
-/** Longest wait for one page the helper is compressing (a 10 MB page takes ~50 ms). */
+/** Longest wait for one page the helper is compressing (at 193 KB in 0.73 ms, 10 MB takes ~40 ms). */
 const HELPER_WAIT_MS = 10_000;
 
 export class CompressHelper {
