@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { compiledSibling } from '../compiled-script.js';
-import { compressBytes, compressText, type Compressed } from './compress.js';
+import { compressText, compressUtf8, type Compressed } from './compress.js';
 import { PageState, type CompressBatchMessage, type CompressedPageMessage } from './compress-shared.js';
 
 /**
@@ -20,7 +20,7 @@ import { PageState, type CompressBatchMessage, type CompressedPageMessage } from
  * yet it compresses itself (so a batch costs at worst what it did without the helper); it waits
  * only for a page the helper is compressing at that moment, and not past HELPER_WAIT_MS, after
  * which the helper is taken for broken and dropped. The bytes are the same either way
- * (compressBytes, the one Brotli setting).
+ * (compressUtf8, the one Brotli setting).
  */
 export interface PageBatch {
   /** Page i's compressed bytes (each is compressed once; later calls return the same value). */
@@ -77,14 +77,14 @@ export class CompressHelper {
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
         const page = m.message as CompressedPageMessage;
         if (page.batch !== batch) continue;
-        done.set(page.index, { codec: 'br', data: Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength), bytes: lengths[page.index]! });
+        done.set(page.index, { codec: page.codec, data: Buffer.from(page.data.buffer, page.data.byteOffset, page.data.byteLength), bytes: page.bytes });
         if (page.index === index) break;
       }
       return done.get(index) ?? null;
     };
     const ownCopy = (index: number): Compressed => {
       const start = offsets[index]!;
-      const page: Compressed = { codec: 'br', data: compressBytes(pages.subarray(start, start + lengths[index]!)), bytes: lengths[index]! };
+      const page = compressUtf8(pages.subarray(start, start + lengths[index]!));
       done.set(index, page);
       return page;
     };

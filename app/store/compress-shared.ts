@@ -4,6 +4,7 @@
  * state per page in shared memory, claimed with compare-and-exchange so each page is
  * compressed exactly once, by whichever thread gets to it first.
  */
+import type { Compressed } from './compress.js';
 
 /** A page's state, one Int32 each. */
 export const PageState = {
@@ -32,9 +33,11 @@ export interface CompressBatchMessage {
   states: SharedArrayBuffer;
 }
 
-/** The helper → the archive's thread: one compressed page. */
+/** The helper → the archive's thread: one compressed page (compressUtf8's result). */
 export interface CompressedPageMessage {
   batch: number;
   index: number;
+  codec: Compressed['codec'];
+  bytes: number;
   data: Uint8Array;
 }

@@ -36,13 +36,12 @@ function brotliOptions(raw: Buffer): BrotliOptions {
 }
 
 export function compressText(text: string): Compressed {
-  const raw = Buffer.from(text, 'utf8');
-  return { codec: 'br', data: compressBytes(raw), bytes: raw.length };
+  return compressUtf8(Buffer.from(text, 'utf8'));
 }
 
-/** The Brotli bytes compressText stores for this UTF-8 text (compress-worker.ts runs it too). */
-export function compressBytes(raw: Buffer): Buffer {
-  return brotliCompressSync(raw, brotliOptions(raw));
+/** compressText for text already encoded as UTF-8 (compress-helper.ts and its thread). */
+export function compressUtf8(raw: Buffer): Compressed {
+  return { codec: 'br', data: brotliCompressSync(raw, brotliOptions(raw)), bytes: raw.length };
 }
 
 const brotliCompressAsync = promisify(brotliCompress);
